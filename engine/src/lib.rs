@@ -1,0 +1,62 @@
+//! # kplay-engine
+//!
+//! An in-memory, deterministic model of Apache Kafka's semantics, written as a
+//! *sans-io* core: plain data and pure functions, no threads, no sockets, and
+//! **no clock reads**. Time is a simulated millisecond value passed into every
+//! operation that needs it, and randomness comes from a seeded [`rng::SimRng`],
+//! so the same inputs replay identically natively and in WebAssembly.
+//!
+//! ## Overview
+//!
+//! * [`cluster::Cluster`] holds brokers and [`topic::Topic`]s and validates
+//!   topic creation like Kafka's controller.
+//! * A topic has [`topic::Partition`]s; each partition has a [`log::Log`] of
+//!   segments, with a log start offset, a high watermark and a log end offset.
+//! * [`config::TopicConfig`] uses Kafka's config names and defaults.
+//! * [`partitioner`] maps keys to partitions exactly as Kafka's clients do.
+//!
+//! ## Example
+//!
+//! ```
+//! use kplay_engine::cluster::{Cluster, NewTopic};
+//! use kplay_engine::record::RecordInput;
+//! use kplay_engine::partitioner::java_partition_for_key;
+//!
+//! let mut cluster = Cluster::new(3, 42);
+//! cluster.create_topic(NewTopic {
+//!     name: "orders".into(),
+//!     partitions: 6,
+//!     replication_factor: 3,
+//!     configs: vec![("min.insync.replicas".into(), "2".into())],
+//! })?;
+//! let now = cluster.now();
+//! let topic = cluster.topic_mut("orders").unwrap();
+//! let p = java_partition_for_key(b"user-42", topic.partition_count());
+//! let offset = topic.produce(p as i32, RecordInput::new(Some(b"user-42"), Some(b"{}"), now), now)?;
+//! assert_eq!((p, offset), (4, 0)); // KAFKA.md §1.2: user-42 → partition 4 of 6
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Errors
+//!
+//! Every fallible operation returns its own `thiserror` enum whose variants are
+//! named after Kafka's error codes (`OffsetOutOfRange { requested, log_start, .. }`,
+//! `InvalidPartitions`, …) and whose messages read like Kafka's. Nothing in the
+//! engine panics on bad input: a panic in the browser would kill the page.
+//!
+//! ## What is simplified
+//!
+//! * Fetches return records, not whole batches.
+//! * Replication is instantaneous in the core log: the high watermark follows
+//!   the log end offset on every produce.
+//! * `segment.bytes` accepts Kafka's pre-4.0 minimum (14 bytes), so a segment
+//!   can hold a handful of records for teaching.
+
+pub mod clock;
+pub mod cluster;
+pub mod config;
+pub mod log;
+pub mod partitioner;
+pub mod record;
+pub mod rng;
+pub mod topic;
