@@ -1,1 +1,5 @@
-fn main() {}
+//! Entry point of the browser build: install the panic hook, mount the app.
+
+fn main() {
+    kplay_app::start();
+}

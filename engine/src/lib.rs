@@ -59,4 +59,5 @@ pub mod log;
 pub mod partitioner;
 pub mod record;
 pub mod rng;
+pub mod scenario;
 pub mod topic;

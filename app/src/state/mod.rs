@@ -1,0 +1,3 @@
+//! View state: plain types with methods, no Leptos. Components read these.
+
+pub mod topics;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# README command 2 (and all that .ci/run does): set up what is missing, then run
+# every check: format, lints, native tests, engine tests in headless Chromium
+# (wasm), the release build with its size budget, and the Playwright end-to-end
+# tests against that build served on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+
+bash scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PWD/tests/node_modules/.bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+export CARGO_TERM_COLOR=never
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (host: engine, cli; wasm: app) -D warnings"
+cargo clippy -p kplay-engine -p kplay-cli --all-targets -- -D warnings
+cargo clippy -p kplay-app --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+step "cargo test (engine, cli, app state on the host)"
+cargo test -p kplay-engine -p kplay-cli
+cargo test -p kplay-app --lib
+
+step "engine and app tests compiled to wasm, in headless Chromium"
+cargo test -p kplay-engine --target wasm32-unknown-unknown --test wasm
+cargo test -p kplay-app --target wasm32-unknown-unknown --test wasm
+
+step "release build (trunk, wasm-opt) with the size budget"
+bash scripts/build.sh
+
+step "end-to-end tests (Playwright + /usr/bin/chromium)"
+(cd tests && node --test --test-concurrency=1 e2e/)
