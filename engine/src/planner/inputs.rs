@@ -651,7 +651,10 @@ impl PlanInputs {
         let bootstrap_servers = c.default("bootstrap_servers", raw.bootstrap_servers.clone(), "localhost:9092".to_owned());
         c.name("bootstrap_servers", &bootstrap_servers, bootstrap_char, 4096);
         let group_id = c.default("group_id", raw.group_id.clone(), format!("{topic}-consumer"));
-        c.name("group_id", &group_id, topic_char, 249);
+        // The default is derived from the topic, already checked above.
+        if raw.group_id.is_some() {
+            c.name("group_id", &group_id, topic_char, 249);
+        }
 
         // --- cross-field --------------------------------------------------
         if let (Some(rf), Some(b)) = (replication_factor, brokers) {

@@ -49,6 +49,10 @@
 //!   used. `peak_consumers × 2` leaves room to double the largest group (a
 //!   group uses at most one consumer per partition). Rounding up to a multiple
 //!   of `B` gives every broker the same number of leaders and replicas.
+//!   For a fixed broker count, more ingress never gives fewer partitions. When
+//!   the broker count is computed, it can: 10 partitions needed on 4 brokers
+//!   round to 12, but if a little more ingress needs a 5th broker they round
+//!   to 10. Both meet the need; `partitions_unrounded` is monotone.
 //! * **Partition guidance.** KIP-578 quotes "the current generic
 //!   recommendation to have no more than 4000 partitions per broker and no
 //!   more than 200000 partitions per cluster" (Confluent, "Apache Kafka

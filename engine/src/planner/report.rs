@@ -594,7 +594,7 @@ pub fn plan_validated(i: PlanInputs) -> Result<Plan, PlanInputError> {
     let failover_s =
         (a.partitions as f64 / f64::from(brokers)) * model::LEADER_ELECTION_MS_PER_PARTITION / 1000.0;
     let failover_text = format!(
-        "if a broker fails uncleanly its ~{} leaders need new leaders; at the ~5 ms per partition of Confluent's ZooKeeper-era measurement that is up to {failover_s:.1} s of unavailability for the last of them (KRaft elects faster; treat this as an upper bound)",
+        "if a broker fails uncleanly its ~{} leaders need new leaders; at the ~5 ms per partition of Confluent's ZooKeeper-era measurement that is up to {failover_s:.2} s of unavailability for the last of them (KRaft elects faster; treat this as an upper bound)",
         a.partitions / u64::from(brokers)
     );
     if a.replicas_per_broker > u64::from(i.partitions_per_broker_limit) {
@@ -807,7 +807,7 @@ pub fn plan_validated(i: PlanInputs) -> Result<Plan, PlanInputError> {
     let segment_slack =
         (a.partitions * u64::from(rf)) as f64 * per_partition_week.min(1_073_741_824.0);
     notes.push(format!(
-        "Kafka deletes whole segments: each partition replica can hold up to one extra segment beyond retention (segment.bytes default 1073741824, or what it receives in segment.ms, default 7 days), up to {:.1} GB across the cluster ({:.1} % of disk_bytes_total); headroom should cover it.",
+        "Kafka deletes whole segments: each partition replica can hold up to one extra segment beyond retention (segment.bytes default 1073741824, or what it receives in segment.ms, default 7 days), up to {:.1} GB across the cluster ({:.2} % of disk_bytes_total); headroom should cover it.",
         segment_slack / GB,
         segment_slack / disk_total_f * 100.0
     ));
