@@ -25,7 +25,10 @@ fn ok(input: &PlanInput) -> Plan {
 
 fn errs(input: &PlanInput) -> Vec<PlanInputError> {
     match plan(input) {
-        Ok(p) => panic!("expected errors, got a plan with {} partitions", p.partitions),
+        Ok(p) => panic!(
+            "expected errors, got a plan with {} partitions",
+            p.partitions
+        ),
         Err(e) => e,
     }
 }
@@ -37,9 +40,8 @@ fn has(p: &Plan, code: WarningCode) -> bool {
 fn field_errors(e: &[PlanInputError]) -> Vec<&'static str> {
     e.iter()
         .filter_map(|e| match e {
-            PlanInputError::InvalidValue { field, .. } | PlanInputError::MissingField { field, .. } => {
-                Some(*field)
-            }
+            PlanInputError::InvalidValue { field, .. }
+            | PlanInputError::MissingField { field, .. } => Some(*field),
             _ => None,
         })
         .collect()
@@ -88,7 +90,11 @@ fn seed_100_producers_10_mb_s_7_days_rf3_is_1814_tb_not_60() {
     });
     assert_eq!(total10.disk_bytes_total, 18_144_000_000_000);
     // None of the readings is "about 60 TB".
-    for b in [p.disk_bytes_total, p4.disk_bytes_total, total10.disk_bytes_total] {
+    for b in [
+        p.disk_bytes_total,
+        p4.disk_bytes_total,
+        total10.disk_bytes_total,
+    ] {
         let tb = b as f64 / 1e12;
         assert!(!(40.0..=80.0).contains(&tb), "{tb} TB");
     }
@@ -143,9 +149,14 @@ fn worked_example_partitions_disk_network_cost() {
     let cost = p.cost.as_ref().map(|c| c.total_per_month);
     assert!(cost.is_some_and(|c| (c - 2810.0).abs() < 1e-6), "{cost:?}");
     // Each output carries its formula and the inputs it used.
-    let disk = p.derivations.iter().find(|d| d.output == "disk_bytes_total");
+    let disk = p
+        .derivations
+        .iter()
+        .find(|d| d.output == "disk_bytes_total");
     assert!(disk.is_some_and(|d| d.formula.contains("RF")
-        && d.inputs.iter().any(|t| t.name == "compression_ratio" && t.value == 2.0)));
+        && d.inputs
+            .iter()
+            .any(|t| t.name == "compression_ratio" && t.value == 2.0)));
     // A safe plan: RF 3, min ISR 2, acks=all.
     assert!(p.warnings.is_empty(), "{:?}", p.warnings);
 }
@@ -154,7 +165,8 @@ fn worked_example_partitions_disk_network_cost() {
 fn worked_example_exports() {
     let p = ok(&worked());
     let cmd = &p.exports.kafka_topics_command;
-    assert!(cmd.starts_with("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic orders"));
+    assert!(cmd
+        .starts_with("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic orders"));
     assert!(cmd.contains("--partitions 8 --replication-factor 3"));
     // 24 h × 3 600 000 ms/h = 86 400 000 ms.
     assert!(cmd.contains("--config retention.ms=86400000"));
@@ -162,12 +174,23 @@ fn worked_example_exports() {
     assert!(cmd.contains("--config compression.type=lz4"));
     assert!(!cmd.contains("retention.bytes"));
     let prod = &p.exports.producer_properties;
-    for line in ["acks=all", "enable.idempotence=true", "compression.type=lz4", "batch.size=16384", "linger.ms=5"] {
+    for line in [
+        "acks=all",
+        "enable.idempotence=true",
+        "compression.type=lz4",
+        "batch.size=16384",
+        "linger.ms=5",
+    ] {
         assert!(prod.lines().any(|l| l == line), "missing {line} in\n{prod}");
     }
-    assert!(p.exports.consumer_properties.lines().any(|l| l == "group.id=orders-consumer"));
+    assert!(p
+        .exports
+        .consumer_properties
+        .lines()
+        .any(|l| l == "group.id=orders-consumer"));
     // The plan as JSON carries the contract fields.
-    let v: serde_json::Value = serde_json::from_str(&outcome_json(&Ok(p.clone()))).unwrap_or_default();
+    let v: serde_json::Value =
+        serde_json::from_str(&outcome_json(&Ok(p.clone()))).unwrap_or_default();
     assert_eq!(v["partitions"], 8);
     assert_eq!(v["disk_bytes_total"], 8_100_000_000_000u64);
     assert_eq!(v["errors"].as_array().map(Vec::len), Some(0));
@@ -253,7 +276,10 @@ fn too_many_partitions_for_given_brokers_warns_with_failover_cost() {
     });
     assert_eq!(p.partitions, 16_002);
     assert!(has(&p, WarningCode::TooFewBrokersForPartitions));
-    let w = p.warnings.iter().find(|w| w.code == WarningCode::TooFewBrokersForPartitions);
+    let w = p
+        .warnings
+        .iter()
+        .find(|w| w.code == WarningCode::TooFewBrokersForPartitions);
     // 16 002 / 3 = 5334 leaders × 5 ms = 26.67 s.
     assert!(w.is_some_and(|w| w.message.contains("26.67 s")), "{w:?}");
 }
@@ -300,7 +326,10 @@ fn min_isr_above_rf_mentions_the_3_7_cap() {
         min_insync_replicas: Some(4.0),
         ..base()
     });
-    let w = p.warnings.iter().find(|w| w.code == WarningCode::MinIsrStopsWritesOnBrokerLoss);
+    let w = p
+        .warnings
+        .iter()
+        .find(|w| w.code == WarningCode::MinIsrStopsWritesOnBrokerLoss);
     assert!(w.is_some_and(|w| w.message.contains("KAFKA-15583")));
 }
 
@@ -345,7 +374,10 @@ fn retention_bytes_only() {
     assert_eq!(p.disk_bytes_total, 18_000_000_000);
     assert!((p.effective_retention_hours - 1.0 / 30.0).abs() < 1e-12);
     assert!(p.exports.kafka_topics_command.contains("retention.ms=-1"));
-    assert!(p.exports.kafka_topics_command.contains("retention.bytes=1000000000"));
+    assert!(p
+        .exports
+        .kafka_topics_command
+        .contains("retention.bytes=1000000000"));
 }
 
 #[test]
@@ -426,7 +458,11 @@ fn idempotence_needs_acks_all_and_at_most_5_in_flight() {
         ..base()
     });
     assert!(has(&p, WarningCode::IdempotenceUnavailable));
-    assert!(p.exports.producer_properties.lines().any(|l| l == "enable.idempotence=false"));
+    assert!(p
+        .exports
+        .producer_properties
+        .lines()
+        .any(|l| l == "enable.idempotence=false"));
 }
 
 // ---------------------------------------------------------------------------
@@ -498,30 +534,166 @@ fn negative_zero_nan_infinite_ingress_are_errors() {
 #[test]
 fn absurd_values_are_errors() {
     let cases: Vec<(PlanInput, &str)> = vec![
-        (PlanInput { replication_factor: Some(32_768.0), ..base() }, "replication_factor"),
-        (PlanInput { replication_factor: Some(2.5), ..base() }, "replication_factor"),
-        (PlanInput { retention_hours: Some(876_601.0), ..base() }, "retention_hours"),
-        (PlanInput { retention_hours: Some(-1.0), ..base() }, "retention_hours"),
-        (PlanInput { compression_ratio: Some(0.5), ..base() }, "compression_ratio"),
-        (PlanInput { headroom: Some(-0.1), ..base() }, "headroom"),
-        (PlanInput { peak_to_average: Some(0.5), ..base() }, "peak_to_average"),
-        (PlanInput { brokers: Some(0.0), ..base() }, "brokers"),
-        (PlanInput { consumer_groups: Some(-1.0), ..base() }, "consumer_groups"),
-        (PlanInput { producer_mb_per_s_per_partition: Some(0.0), ..base() }, "producer_mb_per_s_per_partition"),
-        (PlanInput { consumer_mb_per_s_per_partition: Some(f64::NAN), ..base() }, "consumer_mb_per_s_per_partition"),
-        (PlanInput { peak_consumers: Some(1.5), ..base() }, "peak_consumers"),
-        (PlanInput { min_insync_replicas: Some(0.0), ..base() }, "min_insync_replicas"),
-        (PlanInput { nic_target_utilisation: Some(1.5), ..base() }, "nic_target_utilisation"),
-        (PlanInput { linger_ms: Some(-5.0), ..base() }, "linger_ms"),
-        (PlanInput { acks: Some("2".into()), ..base() }, "acks"),
-        (PlanInput { compression_codec: Some("brotli".into()), ..base() }, "compression_codec"),
-        (PlanInput { topic: Some("my topic; rm -rf /".into()), ..base() }, "topic"),
-        (PlanInput { bootstrap_servers: Some("a:9092 && b".into()), ..base() }, "bootstrap_servers"),
-        (PlanInput { ingress_mb_per_s: None, ..base() }, "ingress_mb_per_s"),
-        (PlanInput { replication_factor: None, ..base() }, "replication_factor"),
-        (PlanInput { retention_hours: None, ..base() }, "retention_hours"),
         (
-            PlanInput { ingress_mb_per_s: None, records_per_s: Some(1000.0), ..base() },
+            PlanInput {
+                replication_factor: Some(32_768.0),
+                ..base()
+            },
+            "replication_factor",
+        ),
+        (
+            PlanInput {
+                replication_factor: Some(2.5),
+                ..base()
+            },
+            "replication_factor",
+        ),
+        (
+            PlanInput {
+                retention_hours: Some(876_601.0),
+                ..base()
+            },
+            "retention_hours",
+        ),
+        (
+            PlanInput {
+                retention_hours: Some(-1.0),
+                ..base()
+            },
+            "retention_hours",
+        ),
+        (
+            PlanInput {
+                compression_ratio: Some(0.5),
+                ..base()
+            },
+            "compression_ratio",
+        ),
+        (
+            PlanInput {
+                headroom: Some(-0.1),
+                ..base()
+            },
+            "headroom",
+        ),
+        (
+            PlanInput {
+                peak_to_average: Some(0.5),
+                ..base()
+            },
+            "peak_to_average",
+        ),
+        (
+            PlanInput {
+                brokers: Some(0.0),
+                ..base()
+            },
+            "brokers",
+        ),
+        (
+            PlanInput {
+                consumer_groups: Some(-1.0),
+                ..base()
+            },
+            "consumer_groups",
+        ),
+        (
+            PlanInput {
+                producer_mb_per_s_per_partition: Some(0.0),
+                ..base()
+            },
+            "producer_mb_per_s_per_partition",
+        ),
+        (
+            PlanInput {
+                consumer_mb_per_s_per_partition: Some(f64::NAN),
+                ..base()
+            },
+            "consumer_mb_per_s_per_partition",
+        ),
+        (
+            PlanInput {
+                peak_consumers: Some(1.5),
+                ..base()
+            },
+            "peak_consumers",
+        ),
+        (
+            PlanInput {
+                min_insync_replicas: Some(0.0),
+                ..base()
+            },
+            "min_insync_replicas",
+        ),
+        (
+            PlanInput {
+                nic_target_utilisation: Some(1.5),
+                ..base()
+            },
+            "nic_target_utilisation",
+        ),
+        (
+            PlanInput {
+                linger_ms: Some(-5.0),
+                ..base()
+            },
+            "linger_ms",
+        ),
+        (
+            PlanInput {
+                acks: Some("2".into()),
+                ..base()
+            },
+            "acks",
+        ),
+        (
+            PlanInput {
+                compression_codec: Some("brotli".into()),
+                ..base()
+            },
+            "compression_codec",
+        ),
+        (
+            PlanInput {
+                topic: Some("my topic; rm -rf /".into()),
+                ..base()
+            },
+            "topic",
+        ),
+        (
+            PlanInput {
+                bootstrap_servers: Some("a:9092 && b".into()),
+                ..base()
+            },
+            "bootstrap_servers",
+        ),
+        (
+            PlanInput {
+                ingress_mb_per_s: None,
+                ..base()
+            },
+            "ingress_mb_per_s",
+        ),
+        (
+            PlanInput {
+                replication_factor: None,
+                ..base()
+            },
+            "replication_factor",
+        ),
+        (
+            PlanInput {
+                retention_hours: None,
+                ..base()
+            },
+            "retention_hours",
+        ),
+        (
+            PlanInput {
+                ingress_mb_per_s: None,
+                records_per_s: Some(1000.0),
+                ..base()
+            },
             "avg_record_bytes",
         ),
     ];
@@ -551,13 +723,25 @@ fn conflicting_fields_are_errors() {
         avg_record_bytes: Some(100.0),
         ..base()
     });
-    assert!(matches!(e[0], PlanInputError::ConflictingFields { first: "ingress_mb_per_s", .. }));
+    assert!(matches!(
+        e[0],
+        PlanInputError::ConflictingFields {
+            first: "ingress_mb_per_s",
+            ..
+        }
+    ));
     let e = errs(&PlanInput {
         compression_codec: Some("none".into()),
         compression_ratio: Some(3.0),
         ..base()
     });
-    assert!(matches!(e[0], PlanInputError::ConflictingFields { first: "compression_codec", .. }));
+    assert!(matches!(
+        e[0],
+        PlanInputError::ConflictingFields {
+            first: "compression_codec",
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -568,7 +752,10 @@ fn all_errors_reported_at_once() {
         headroom: Some(-1.0),
         ..base()
     });
-    assert_eq!(field_errors(&e), vec!["ingress_mb_per_s", "replication_factor", "headroom"]);
+    assert_eq!(
+        field_errors(&e),
+        vec!["ingress_mb_per_s", "replication_factor", "headroom"]
+    );
 }
 
 #[test]
@@ -591,7 +778,13 @@ fn results_too_large_are_errors_not_saturated() {
         producer_mb_per_s_per_partition: Some(1.0e-6),
         ..base()
     });
-    assert!(matches!(e[0], PlanInputError::ResultOutOfRange { quantity: "partition count", .. }));
+    assert!(matches!(
+        e[0],
+        PlanInputError::ResultOutOfRange {
+            quantity: "partition count",
+            ..
+        }
+    ));
     // 10^8 MB/s × 100 years × RF 32767 ≈ 1e28 bytes > 2^64.
     let e = errs(&PlanInput {
         ingress_mb_per_s: Some(1.0e8),
@@ -599,27 +792,43 @@ fn results_too_large_are_errors_not_saturated() {
         replication_factor: Some(32_767.0),
         ..base()
     });
-    assert!(e.iter().any(|e| matches!(e, PlanInputError::ResultOutOfRange { .. })), "{e:?}");
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, PlanInputError::ResultOutOfRange { .. })),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn json_unknown_field_is_rejected_by_name() {
-    let e = match plan_from_json(r#"{"ingress_mb_per_s": 10, "retention_hour": 24, "replication_factor": 3}"#) {
+    let e = match plan_from_json(
+        r#"{"ingress_mb_per_s": 10, "retention_hour": 24, "replication_factor": 3}"#,
+    ) {
         Err(e) => e,
         Ok(_) => panic!("unknown field accepted"),
     };
-    assert!(e[0].to_string().contains("unknown field `retention_hour`"), "{}", e[0]);
+    assert!(
+        e[0].to_string().contains("unknown field `retention_hour`"),
+        "{}",
+        e[0]
+    );
 }
 
 #[test]
 fn failed_plan_json_has_nulls_and_errors() {
-    let out = outcome_json(&plan_from_json(r#"{"ingress_mb_per_s": -5, "retention_hours": 24, "replication_factor": 0}"#));
+    let out = outcome_json(&plan_from_json(
+        r#"{"ingress_mb_per_s": -5, "retention_hours": 24, "replication_factor": 0}"#,
+    ));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
     assert!(v["partitions"].is_null());
     let errors = v["errors"].as_array().cloned().unwrap_or_default();
     assert_eq!(errors.len(), 2, "{out}");
-    assert!(errors[0].as_str().is_some_and(|s| s.contains("ingress_mb_per_s")));
-    assert!(errors[1].as_str().is_some_and(|s| s.contains("replication_factor")));
+    assert!(errors[0]
+        .as_str()
+        .is_some_and(|s| s.contains("ingress_mb_per_s")));
+    assert!(errors[1]
+        .as_str()
+        .is_some_and(|s| s.contains("replication_factor")));
 }
 
 // ---------------------------------------------------------------------------

@@ -461,25 +461,55 @@ impl PlanInputs {
         };
 
         // --- ingress -------------------------------------------------------
-        let avg_record_bytes = raw
-            .avg_record_bytes
-            .and_then(|v| c.real("avg_record_bytes", v, 0.0, true, f64::from(i32::MAX), "Kafka's largest record is 2^31 - 1 bytes"));
+        let avg_record_bytes = raw.avg_record_bytes.and_then(|v| {
+            c.real(
+                "avg_record_bytes",
+                v,
+                0.0,
+                true,
+                f64::from(i32::MAX),
+                "Kafka's largest record is 2^31 - 1 bytes",
+            )
+        });
         let ingress = match (raw.ingress_mb_per_s, raw.records_per_s) {
             (Some(_), Some(_)) => {
                 c.errors.push(PlanInputError::ConflictingFields {
                     first: "ingress_mb_per_s",
                     second: "records_per_s",
-                    reason: "give ingress either as MB/s or as records/s × avg_record_bytes, not both".into(),
+                    reason:
+                        "give ingress either as MB/s or as records/s × avg_record_bytes, not both"
+                            .into(),
                 });
                 None
             }
-            (Some(v), None) => c.real("ingress_mb_per_s", v, 0.0, true, MAX_INGRESS_MB_PER_S, "100 TB/s"),
+            (Some(v), None) => c.real(
+                "ingress_mb_per_s",
+                v,
+                0.0,
+                true,
+                MAX_INGRESS_MB_PER_S,
+                "100 TB/s",
+            ),
             (None, Some(r)) => {
-                let r = c.real("records_per_s", r, 0.0, true, 1.0e12, "a trillion records per second");
+                let r = c.real(
+                    "records_per_s",
+                    r,
+                    0.0,
+                    true,
+                    1.0e12,
+                    "a trillion records per second",
+                );
                 match (r, raw.avg_record_bytes) {
                     (Some(r), Some(_)) => avg_record_bytes.and_then(|b| {
                         let mb = r * b / 1.0e6;
-                        c.real("records_per_s", mb, 0.0, true, MAX_INGRESS_MB_PER_S, "100 TB/s of records_per_s × avg_record_bytes")
+                        c.real(
+                            "records_per_s",
+                            mb,
+                            0.0,
+                            true,
+                            MAX_INGRESS_MB_PER_S,
+                            "100 TB/s of records_per_s × avg_record_bytes",
+                        )
                     }),
                     (_, None) => {
                         c.errors.push(PlanInputError::MissingField {
@@ -499,23 +529,51 @@ impl PlanInputs {
                 None
             }
         };
-        let peak_to_average = c
-            .default("peak_to_average", raw.peak_to_average, 1.0);
-        let peak_to_average = c.real("peak_to_average", peak_to_average, 1.0, false, 1000.0, "a peak 1000 times the average");
+        let peak_to_average = c.default("peak_to_average", raw.peak_to_average, 1.0);
+        let peak_to_average = c.real(
+            "peak_to_average",
+            peak_to_average,
+            1.0,
+            false,
+            1000.0,
+            "a peak 1000 times the average",
+        );
 
         // --- retention ----------------------------------------------------
-        let retention_hours = raw
-            .retention_hours
-            .and_then(|v| c.real("retention_hours", v, 0.0, true, MAX_RETENTION_HOURS, "100 years"));
+        let retention_hours = raw.retention_hours.and_then(|v| {
+            c.real(
+                "retention_hours",
+                v,
+                0.0,
+                true,
+                MAX_RETENTION_HOURS,
+                "100 years",
+            )
+        });
         if let Some(h) = retention_hours {
             if h * 3_600_000.0 < 1.0 {
-                c.bad("retention_hours", h, "Value is below 1 ms (retention.ms is in whole milliseconds)");
+                c.bad(
+                    "retention_hours",
+                    h,
+                    "Value is below 1 ms (retention.ms is in whole milliseconds)",
+                );
             }
         }
         let retention_bytes_per_partition = raw.retention_bytes_per_partition.and_then(|v| {
-            let v = c.real("retention_bytes_per_partition", v, 1.0, false, i64::MAX as f64, "retention.bytes is a Java long")?;
+            let v = c.real(
+                "retention_bytes_per_partition",
+                v,
+                1.0,
+                false,
+                i64::MAX as f64,
+                "retention.bytes is a Java long",
+            )?;
             if v.fract() != 0.0 {
-                c.bad("retention_bytes_per_partition", v, "Value must be a whole number of bytes");
+                c.bad(
+                    "retention_bytes_per_partition",
+                    v,
+                    "Value must be a whole number of bytes",
+                );
                 return None;
             }
             Some(v as u64)
@@ -559,7 +617,14 @@ impl PlanInputs {
             }
         };
         let ratio = c.default("compression_ratio", raw.compression_ratio, 1.0);
-        let compression_ratio = c.real("compression_ratio", ratio, 1.0, false, 1000.0, "a 1000:1 compression ratio");
+        let compression_ratio = c.real(
+            "compression_ratio",
+            ratio,
+            1.0,
+            false,
+            1000.0,
+            "a 1000:1 compression ratio",
+        );
         if let (Some(Codec::None), Some(r)) = (compression_codec, compression_ratio) {
             if r > 1.0 {
                 c.errors.push(PlanInputError::ConflictingFields {
@@ -573,36 +638,100 @@ impl PlanInputs {
         // --- consumers and partitions -------------------------------------
         let groups = c.default("consumer_groups", raw.consumer_groups, 1.0);
         let consumer_groups = c.count("consumer_groups", groups, 0, 1_000_000);
-        let p = c.default("producer_mb_per_s_per_partition", raw.producer_mb_per_s_per_partition, DEFAULT_MB_PER_S_PER_PARTITION);
-        let producer_mb_per_s_per_partition = c.real("producer_mb_per_s_per_partition", p, 0.0, true, 100_000.0, "100 GB/s for one partition");
-        let cons = c.default("consumer_mb_per_s_per_partition", raw.consumer_mb_per_s_per_partition, DEFAULT_MB_PER_S_PER_PARTITION);
-        let consumer_mb_per_s_per_partition = c.real("consumer_mb_per_s_per_partition", cons, 0.0, true, 100_000.0, "100 GB/s for one partition");
+        let p = c.default(
+            "producer_mb_per_s_per_partition",
+            raw.producer_mb_per_s_per_partition,
+            DEFAULT_MB_PER_S_PER_PARTITION,
+        );
+        let producer_mb_per_s_per_partition = c.real(
+            "producer_mb_per_s_per_partition",
+            p,
+            0.0,
+            true,
+            100_000.0,
+            "100 GB/s for one partition",
+        );
+        let cons = c.default(
+            "consumer_mb_per_s_per_partition",
+            raw.consumer_mb_per_s_per_partition,
+            DEFAULT_MB_PER_S_PER_PARTITION,
+        );
+        let consumer_mb_per_s_per_partition = c.real(
+            "consumer_mb_per_s_per_partition",
+            cons,
+            0.0,
+            true,
+            100_000.0,
+            "100 GB/s for one partition",
+        );
         let pc = c.default("peak_consumers", raw.peak_consumers, 1.0);
         let peak_consumers = c.count("peak_consumers", pc, 0, 1_000_000);
         let brokers = raw.brokers.and_then(|b| c.count("brokers", b, 1, 100_000));
         let h = c.default("headroom", raw.headroom, 0.0);
-        let headroom = c.real("headroom", h, 0.0, false, 10.0, "ten times the retained data");
+        let headroom = c.real(
+            "headroom",
+            h,
+            0.0,
+            false,
+            10.0,
+            "ten times the retained data",
+        );
         let broker_disk_gb = raw
             .broker_disk_gb
             .and_then(|v| c.real("broker_disk_gb", v, 0.0, true, 1.0e7, "10 PB per broker"));
-        let broker_nic_gbit_per_s = raw
-            .broker_nic_gbit_per_s
-            .and_then(|v| c.real("broker_nic_gbit_per_s", v, 0.0, true, 10_000.0, "10 Tbit/s per broker"));
-        let u = c.default("nic_target_utilisation", raw.nic_target_utilisation, DEFAULT_NIC_TARGET_UTILISATION);
-        let nic_target_utilisation = c.real("nic_target_utilisation", u, 0.0, true, 1.0, "the whole line rate");
-        let ppb = c.default("partitions_per_broker_limit", raw.partitions_per_broker_limit, f64::from(DEFAULT_PARTITIONS_PER_BROKER_LIMIT));
-        let partitions_per_broker_limit = c.count("partitions_per_broker_limit", ppb, 1, i32::MAX as u32);
-        let ppc = c.default("partitions_per_cluster_limit", raw.partitions_per_cluster_limit, f64::from(DEFAULT_PARTITIONS_PER_CLUSTER_LIMIT));
-        let partitions_per_cluster_limit = c.count("partitions_per_cluster_limit", ppc, 1, i32::MAX as u32);
+        let broker_nic_gbit_per_s = raw.broker_nic_gbit_per_s.and_then(|v| {
+            c.real(
+                "broker_nic_gbit_per_s",
+                v,
+                0.0,
+                true,
+                10_000.0,
+                "10 Tbit/s per broker",
+            )
+        });
+        let u = c.default(
+            "nic_target_utilisation",
+            raw.nic_target_utilisation,
+            DEFAULT_NIC_TARGET_UTILISATION,
+        );
+        let nic_target_utilisation = c.real(
+            "nic_target_utilisation",
+            u,
+            0.0,
+            true,
+            1.0,
+            "the whole line rate",
+        );
+        let ppb = c.default(
+            "partitions_per_broker_limit",
+            raw.partitions_per_broker_limit,
+            f64::from(DEFAULT_PARTITIONS_PER_BROKER_LIMIT),
+        );
+        let partitions_per_broker_limit =
+            c.count("partitions_per_broker_limit", ppb, 1, i32::MAX as u32);
+        let ppc = c.default(
+            "partitions_per_cluster_limit",
+            raw.partitions_per_cluster_limit,
+            f64::from(DEFAULT_PARTITIONS_PER_CLUSTER_LIMIT),
+        );
+        let partitions_per_cluster_limit =
+            c.count("partitions_per_cluster_limit", ppc, 1, i32::MAX as u32);
 
         // --- growth, outage -----------------------------------------------
         let g = c.default("annual_growth", raw.annual_growth, 0.0);
         let annual_growth = c.real("annual_growth", g, 0.0, false, 100.0, "+10000 % per year");
         let hm = c.default("horizon_months", raw.horizon_months, 0.0);
         let horizon_months = c.real("horizon_months", hm, 0.0, false, 1200.0, "100 years");
-        let consumer_outage_hours = raw
-            .consumer_outage_hours
-            .and_then(|v| c.real("consumer_outage_hours", v, 0.0, true, MAX_RETENTION_HOURS, "100 years"));
+        let consumer_outage_hours = raw.consumer_outage_hours.and_then(|v| {
+            c.real(
+                "consumer_outage_hours",
+                v,
+                0.0,
+                true,
+                MAX_RETENTION_HOURS,
+                "100 years",
+            )
+        });
 
         // --- producer settings --------------------------------------------
         let bs = c.default("batch_size_bytes", raw.batch_size_bytes, DEFAULT_BATCH_SIZE);
@@ -632,12 +761,26 @@ impl PlanInputs {
         let rtt_ms = c.real("rtt_ms", rtt, 0.0, true, 60_000.0, "one minute");
 
         // --- prices, names ------------------------------------------------
-        let broker_price_per_month = raw
-            .broker_price_per_month
-            .and_then(|v| c.real("broker_price_per_month", v, 0.0, false, 1.0e9, "a billion per broker-month"));
-        let storage_price_per_gb_month = raw
-            .storage_price_per_gb_month
-            .and_then(|v| c.real("storage_price_per_gb_month", v, 0.0, false, 1.0e6, "a million per GB-month"));
+        let broker_price_per_month = raw.broker_price_per_month.and_then(|v| {
+            c.real(
+                "broker_price_per_month",
+                v,
+                0.0,
+                false,
+                1.0e9,
+                "a billion per broker-month",
+            )
+        });
+        let storage_price_per_gb_month = raw.storage_price_per_gb_month.and_then(|v| {
+            c.real(
+                "storage_price_per_gb_month",
+                v,
+                0.0,
+                false,
+                1.0e6,
+                "a million per GB-month",
+            )
+        });
         let topic = c.default("topic", raw.topic.clone(), "events".to_owned());
         // Kafka's `Topic.validate`: legal characters [a-zA-Z0-9._-], at most 249, not "." or "..".
         c.name("topic", &topic, topic_char, 249);
@@ -648,9 +791,22 @@ impl PlanInputs {
                 reason: "Topic name cannot be \".\" or \"..\"".into(),
             });
         }
-        let bootstrap_servers = c.default("bootstrap_servers", raw.bootstrap_servers.clone(), "localhost:9092".to_owned());
-        c.name("bootstrap_servers", &bootstrap_servers, bootstrap_char, 4096);
-        let group_id = c.default("group_id", raw.group_id.clone(), format!("{topic}-consumer"));
+        let bootstrap_servers = c.default(
+            "bootstrap_servers",
+            raw.bootstrap_servers.clone(),
+            "localhost:9092".to_owned(),
+        );
+        c.name(
+            "bootstrap_servers",
+            &bootstrap_servers,
+            bootstrap_char,
+            4096,
+        );
+        let group_id = c.default(
+            "group_id",
+            raw.group_id.clone(),
+            format!("{topic}-consumer"),
+        );
         // The default is derived from the topic, already checked above.
         if raw.group_id.is_some() {
             c.name("group_id", &group_id, topic_char, 249);

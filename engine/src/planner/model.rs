@@ -30,7 +30,7 @@ pub fn ceil_to_u64(v: f64) -> Option<u64> {
     // 2^64 is exactly representable; every f64 below it converts exactly after ceil.
     const LIMIT: f64 = 18_446_744_073_709_551_616.0;
     let c = v.ceil();
-    if c.is_finite() && c >= 0.0 && c < LIMIT {
+    if (0.0..LIMIT).contains(&c) {
         Some(c as u64)
     } else {
         None
@@ -115,7 +115,11 @@ pub fn hours_covered_by_bytes(
 /// Network into each broker, MB/s: `wire_ingress × RF ÷ brokers`. The leader
 /// receives each byte from the producer once and each follower receives it
 /// once by fetching; spread over the brokers.
-pub fn network_in_per_broker(wire_ingress_mb_per_s: f64, replication_factor: u32, brokers: u32) -> f64 {
+pub fn network_in_per_broker(
+    wire_ingress_mb_per_s: f64,
+    replication_factor: u32,
+    brokers: u32,
+) -> f64 {
     wire_ingress_mb_per_s * f64::from(replication_factor) / f64::from(brokers)
 }
 
@@ -189,7 +193,9 @@ pub fn producer_estimate(
     let linger_ms = f64::from(linger_ms);
     let capacity = (f64::from(batch_size_bytes) * compression_ratio).max(record_bytes);
     let rate_bytes_per_ms = planned_mb_per_s_per_partition * MB / 1000.0;
-    let expected = (rate_bytes_per_ms * linger_ms).max(record_bytes).min(capacity);
+    let expected = (rate_bytes_per_ms * linger_ms)
+        .max(record_bytes)
+        .min(capacity);
     let ack_wait_ms = ack_multiplier_of_rtt * rtt_ms;
     let ceiling = if ack_wait_ms > 0.0 {
         Some(f64::from(max_in_flight) * capacity / (ack_wait_ms / 1000.0) / MB)

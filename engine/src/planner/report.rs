@@ -297,7 +297,11 @@ pub fn plan_validated(i: PlanInputs) -> Result<Plan, PlanInputError> {
             let b = model::ceil_to_u64(need)
                 .filter(|b| *b <= u64::from(MAX_BROKERS))
                 .ok_or_else(|| {
-                    out_of_range("broker count for the network", need, "the planner accepts (100000 brokers)")
+                    out_of_range(
+                        "broker count for the network",
+                        need,
+                        "the planner accepts (100000 brokers)",
+                    )
                 })?;
             Some(b.max(1) as u32)
         }
@@ -325,9 +329,10 @@ pub fn plan_validated(i: PlanInputs) -> Result<Plan, PlanInputError> {
         |a: &AtBrokers| a.replicas_per_broker <= u64::from(i.partitions_per_broker_limit);
 
     // Lower bounds that do not depend on the count itself.
-    let for_partitions_lb = model::ceil_to_u64(n0 as f64 * f64::from(rf) / f64::from(i.partitions_per_broker_limit))
-        .unwrap_or(u64::MAX)
-        .min(u64::from(MAX_BROKERS)) as u32;
+    let for_partitions_lb =
+        model::ceil_to_u64(n0 as f64 * f64::from(rf) / f64::from(i.partitions_per_broker_limit))
+            .unwrap_or(u64::MAX)
+            .min(u64::from(MAX_BROKERS)) as u32;
     let mut start = rf;
     let mut binding = Constraint::ReplicationFactor;
     if let Some(bn) = for_network {
@@ -339,7 +344,11 @@ pub fn plan_validated(i: PlanInputs) -> Result<Plan, PlanInputError> {
     let disk_lb = match disk_per_broker_bytes {
         Some(d) => {
             let need = disk_total(&i, design_avg, n0) / d;
-            Some(model::ceil_to_u64(need).unwrap_or(u64::MAX).min(u64::from(MAX_BROKERS)) as u32)
+            Some(
+                model::ceil_to_u64(need)
+                    .unwrap_or(u64::MAX)
+                    .min(u64::from(MAX_BROKERS)) as u32,
+            )
         }
         None => None,
     };
@@ -462,14 +471,24 @@ pub fn plan_validated(i: PlanInputs) -> Result<Plan, PlanInputError> {
     });
 
     let disk_total_f = a.disk_total;
-    let disk_bytes_total = model::ceil_to_u64(disk_total_f)
-        .ok_or_else(|| out_of_range("disk_bytes_total", disk_total_f, "fits in 64 bits (18.4 EB)"))?;
+    let disk_bytes_total = model::ceil_to_u64(disk_total_f).ok_or_else(|| {
+        out_of_range(
+            "disk_bytes_total",
+            disk_total_f,
+            "fits in 64 bits (18.4 EB)",
+        )
+    })?;
     let disk_bytes_per_broker = disk_bytes_total.div_ceil(u64::from(brokers));
     let (retained_per_partition, effective_hours) =
         retained_per_partition(&i, design_avg, a.partitions);
-    let retention_bytes_per_partition = model::ceil_to_u64(retained_per_partition).ok_or_else(|| {
-        out_of_range("retention_bytes_per_partition", retained_per_partition, "fits in 64 bits")
-    })?;
+    let retention_bytes_per_partition =
+        model::ceil_to_u64(retained_per_partition).ok_or_else(|| {
+            out_of_range(
+                "retention_bytes_per_partition",
+                retained_per_partition,
+                "fits in 64 bits",
+            )
+        })?;
     derivations.push(Derivation {
         output: "disk_bytes_total",
         value: disk_total_f,
@@ -591,8 +610,9 @@ pub fn plan_validated(i: PlanInputs) -> Result<Plan, PlanInputError> {
             });
         }
     }
-    let failover_s =
-        (a.partitions as f64 / f64::from(brokers)) * model::LEADER_ELECTION_MS_PER_PARTITION / 1000.0;
+    let failover_s = (a.partitions as f64 / f64::from(brokers))
+        * model::LEADER_ELECTION_MS_PER_PARTITION
+        / 1000.0;
     let failover_text = format!(
         "if a broker fails uncleanly its ~{} leaders need new leaders; at the ~5 ms per partition of Confluent's ZooKeeper-era measurement that is up to {failover_s:.2} s of unavailability for the last of them (KRaft elects faster; treat this as an upper bound)",
         a.partitions / u64::from(brokers)
@@ -756,9 +776,9 @@ pub fn plan_validated(i: PlanInputs) -> Result<Plan, PlanInputError> {
                 }
             }
         }
-        None => notes.push(
-            "No producer throughput estimate: give avg_record_bytes to get one.".into(),
-        ),
+        None => {
+            notes.push("No producer throughput estimate: give avg_record_bytes to get one.".into())
+        }
     }
 
     // --- cost --------------------------------------------------------------
@@ -815,13 +835,20 @@ pub fn plan_validated(i: PlanInputs) -> Result<Plan, PlanInputError> {
         "Partitions and network are sized for the peak at the horizon; disk for the average at the horizon (retention integrates the rate). Network bytes are compressed bytes (ingress ÷ compression_ratio): producers send, brokers store and serve the compressed batches.".into(),
     );
     if i.consumer_groups == 0 {
-        notes.push("consumer_groups 0: nothing reads this topic; out traffic is replication only.".into());
+        notes.push(
+            "consumer_groups 0: nothing reads this topic; out traffic is replication only.".into(),
+        );
     }
     if i.peak_to_average == 1.0 {
-        notes.push("peak_to_average is 1: the plan assumes traffic never exceeds the average.".into());
+        notes.push(
+            "peak_to_average is 1: the plan assumes traffic never exceeds the average.".into(),
+        );
     }
     if !i.defaults_used.is_empty() {
-        notes.push(format!("Defaults used for: {}.", i.defaults_used.join(", ")));
+        notes.push(format!(
+            "Defaults used for: {}.",
+            i.defaults_used.join(", ")
+        ));
     }
 
     let exports = export::exports(&i, partitions, idempotence);
@@ -898,7 +925,7 @@ impl Plan {
     /// per-broker disk × brokers ≥ total; errors empty.
     #[cfg(debug_assertions)]
     fn debug_check_invariants(&self) {
-        debug_assert!(self.partitions > 0 && self.partitions % self.brokers == 0);
+        debug_assert!(self.partitions > 0 && self.partitions.is_multiple_of(self.brokers));
         debug_assert!(self.brokers >= self.inputs.replication_factor);
         debug_assert!(
             u128::from(self.disk_bytes_per_broker) * u128::from(self.brokers)
