@@ -1,8 +1,8 @@
 //! The plan: every output with its formula, the numbers it used, and the
 //! warnings and notes that go with it.
 //!
-//! [`plan`] validates a [`PlanInput`], runs the [`model`](super::model)
-//! formulas in order (ingress → partitions → brokers → disk → network →
+//! [`plan`] validates a [`PlanInput`], runs the formulas of
+//! [`super::model`] in order (ingress → partitions → brokers → disk → network →
 //! producer estimate → cost), and returns a [`Plan`]. Invalid input returns
 //! every [`PlanInputError`] found; nothing panics, nothing is clamped.
 
