@@ -57,6 +57,7 @@ pub mod cluster;
 pub mod config;
 pub mod log;
 pub mod partitioner;
+pub mod planner;
 pub mod record;
 pub mod rng;
 pub mod scenario;
