@@ -59,7 +59,7 @@ struct Row {
 
 fn decode_hex(s: &str) -> Result<Vec<u8>, String> {
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return Err(format!("invalid hex key \"{s}\": odd number of digits"));
     }
     let digit = |c: u8| -> Result<u8, String> {
@@ -67,7 +67,10 @@ fn decode_hex(s: &str) -> Result<Vec<u8>, String> {
             b'0'..=b'9' => Ok(c - b'0'),
             b'a'..=b'f' => Ok(c - b'a' + 10),
             b'A'..=b'F' => Ok(c - b'A' + 10),
-            _ => Err(format!("invalid hex key \"{s}\": '{}' is not a hex digit", c as char)),
+            _ => Err(format!(
+                "invalid hex key \"{s}\": '{}' is not a hex digit",
+                c as char
+            )),
         }
     };
     b.chunks_exact(2)
@@ -108,14 +111,21 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
     } else {
         args.keys.iter().map(|k| k.as_bytes().to_vec()).collect()
     };
-    let mut partitioner = ClientPartitioner::new(kind, &PartitionerConfig::default()).map_err(|e| e.to_string())?;
+    let mut partitioner =
+        ClientPartitioner::new(kind, &PartitionerConfig::default()).map_err(|e| e.to_string())?;
     let mut rng = SimRng::seeded(args.seed);
     let mut rows = Vec::with_capacity(given.len());
     for raw in &given {
         let shown = String::from_utf8_lossy(raw).into_owned();
-        let key = if args.hex { decode_hex(shown.trim())? } else { raw.clone() };
+        let key = if args.hex {
+            decode_hex(shown.trim())?
+        } else {
+            raw.clone()
+        };
         let rec = RecordInput::new(Some(&key), None, 0);
-        let partition = partitioner.partition(&rec, n, 0, &mut rng).map_err(|e| e.to_string())?;
+        let partition = partitioner
+            .partition(&rec, n, 0, &mut rng)
+            .map_err(|e| e.to_string())?;
         rows.push(Row {
             key: shown,
             partition,
@@ -130,12 +140,26 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
             out.push('\n');
         }
     } else {
-        let width = rows.iter().map(|r| r.key.chars().count()).max().unwrap_or(0).max(3);
-        out.push_str(&format!("# partitioner {kind} ({}), {n} partitions\n", kind.client()));
-        out.push_str(&format!("{:<width$}  {:>9}  {:>11}\n", "KEY", "PARTITION", "HASH"));
+        let width = rows
+            .iter()
+            .map(|r| r.key.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(3);
+        out.push_str(&format!(
+            "# partitioner {kind} ({}), {n} partitions\n",
+            kind.client()
+        ));
+        out.push_str(&format!(
+            "{:<width$}  {:>9}  {:>11}\n",
+            "KEY", "PARTITION", "HASH"
+        ));
         for r in &rows {
             let hash = r.hash.map_or_else(|| "-".to_owned(), |h| h.to_string());
-            out.push_str(&format!("{:<width$}  {:>9}  {:>11}\n", r.key, r.partition, hash));
+            out.push_str(&format!(
+                "{:<width$}  {:>9}  {:>11}\n",
+                r.key, r.partition, hash
+            ));
         }
     }
     print!("{out}");

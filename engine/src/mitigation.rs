@@ -108,9 +108,7 @@ impl Mitigation {
     /// What the mitigation costs in ordering, in one sentence.
     pub fn ordering_cost(&self) -> &'static str {
         match self {
-            Self::None => {
-                "No cost: every record of a key is in one partition, in produce order."
-            }
+            Self::None => "No cost: every record of a key is in one partition, in produce order.",
             Self::CompoundKey { .. } => {
                 "Order holds per key within one time bucket only: records of the same key in \
                  different buckets may be on different partitions and be consumed out of order \
@@ -138,10 +136,12 @@ impl Mitigation {
 
     fn validate(&self) -> Result<(), MitigationError> {
         match self {
-            Self::CompoundKey { bucket_ms } if *bucket_ms < 1 => Err(MitigationError::InvalidParameter {
-                name: "bucket_ms",
-                value: *bucket_ms,
-            }),
+            Self::CompoundKey { bucket_ms } if *bucket_ms < 1 => {
+                Err(MitigationError::InvalidParameter {
+                    name: "bucket_ms",
+                    value: *bucket_ms,
+                })
+            }
             Self::HotKeySpreading { spread: 0, .. } => Err(MitigationError::InvalidParameter {
                 name: "spread",
                 value: 0,
@@ -156,7 +156,12 @@ impl Mitigation {
 
 /// Writes the compound key `{key}@{timestamp.div_euclid(bucket_ms)}` into `out`
 /// (cleared first). `bucket_ms` must be ≥ 1.
-pub fn compound_key(key: &[u8], timestamp: i64, bucket_ms: i64, out: &mut Vec<u8>) -> Result<(), MitigationError> {
+pub fn compound_key(
+    key: &[u8],
+    timestamp: i64,
+    bucket_ms: i64,
+    out: &mut Vec<u8>,
+) -> Result<(), MitigationError> {
     if bucket_ms < 1 {
         return Err(MitigationError::InvalidParameter {
             name: "bucket_ms",
@@ -207,9 +212,15 @@ pub struct HotKeySpreader {
 
 impl HotKeySpreader {
     /// Spreads `hot_keys` over `spread` (≥ 1) partitions each.
-    pub fn new(hot_keys: impl IntoIterator<Item = Vec<u8>>, spread: u32) -> Result<Self, MitigationError> {
+    pub fn new(
+        hot_keys: impl IntoIterator<Item = Vec<u8>>,
+        spread: u32,
+    ) -> Result<Self, MitigationError> {
         if spread == 0 {
-            return Err(MitigationError::InvalidParameter { name: "spread", value: 0 });
+            return Err(MitigationError::InvalidParameter {
+                name: "spread",
+                value: 0,
+            });
         }
         Ok(Self {
             hot: hot_keys.into_iter().collect(),
@@ -220,7 +231,12 @@ impl HotKeySpreader {
 
     /// If `key` is hot, its partition for this record: `base_partition`
     /// shifted round-robin by 0..spread (at most `n` distinct partitions).
-    pub fn spread_partition(&mut self, key: &[u8], base_partition: u32, n: NonZeroU32) -> Option<u32> {
+    pub fn spread_partition(
+        &mut self,
+        key: &[u8],
+        base_partition: u32,
+        n: NonZeroU32,
+    ) -> Option<u32> {
         if !self.hot.contains(key) {
             return None;
         }
@@ -273,13 +289,20 @@ pub fn remap_report<'a>(
     let nf = checked_partitions(from)?;
     let nt = checked_partitions(to)?;
     if to < from {
-        return Err(MitigationError::PartitionCountDecrease { current: from, requested: to });
+        return Err(MitigationError::PartitionCountDecrease {
+            current: from,
+            requested: to,
+        });
     }
     let mut moved = Vec::new();
     let (mut unchanged, mut unplaced) = (0usize, 0usize);
     for key in keys {
         match (kind.partition_key(key, nf), kind.partition_key(key, nt)) {
-            (Some(a), Some(b)) if a != b => moved.push(KeyMove { key: key.to_vec(), from: a, to: b }),
+            (Some(a), Some(b)) if a != b => moved.push(KeyMove {
+                key: key.to_vec(),
+                from: a,
+                to: b,
+            }),
             (Some(_), Some(_)) => unchanged += 1,
             _ => unplaced += 1,
         }
@@ -289,7 +312,11 @@ pub fn remap_report<'a>(
         partitioner: kind,
         from_partitions: from,
         to_partitions: to,
-        moved_fraction: if placed == 0 { 0.0 } else { moved.len() as f64 / placed as f64 },
+        moved_fraction: if placed == 0 {
+            0.0
+        } else {
+            moved.len() as f64 / placed as f64
+        },
         moved,
         unchanged,
         unplaced,
@@ -325,7 +352,9 @@ pub fn simulate(
     let mut workload = Workload::new(*spec)?;
     let mut partitioner = ClientPartitioner::new(kind, &PartitionerConfig::default())?;
     let mut spreader = match mitigation {
-        Mitigation::HotKeySpreading { hot_keys, spread } => Some(HotKeySpreader::new(hot_keys.iter().cloned(), *spread)?),
+        Mitigation::HotKeySpreading { hot_keys, spread } => {
+            Some(HotKeySpreader::new(hot_keys.iter().cloned(), *spread)?)
+        }
         _ => None,
     };
     let mut rng = SimRng::seeded(spec.seed ^ 0x5EED);
@@ -384,8 +413,14 @@ mod tests {
 
     #[test]
     fn remap_12_to_16_reports_exactly_the_keys_that_move() {
-        let keys: Vec<Vec<u8>> = (0..500).map(|i| format!("article-{i}").into_bytes()).collect();
-        for kind in [PartitionerKind::Java, PartitionerKind::ConsistentRandom, PartitionerKind::Fnv1a] {
+        let keys: Vec<Vec<u8>> = (0..500)
+            .map(|i| format!("article-{i}").into_bytes())
+            .collect();
+        for kind in [
+            PartitionerKind::Java,
+            PartitionerKind::ConsistentRandom,
+            PartitionerKind::Fnv1a,
+        ] {
             let r = remap_report(kind, keys.iter().map(Vec::as_slice), 12, 16).unwrap();
             let n12 = NonZeroU32::new(12).unwrap();
             let n16 = NonZeroU32::new(16).unwrap();
@@ -402,11 +437,18 @@ mod tests {
                 assert_eq!(Some(m.to), kind.partition_key(&m.key, n16));
             }
             // h % 12 == h % 16 iff h % 48 < 12: about 3/4 of the keys move.
-            assert!((0.65..0.85).contains(&r.moved_fraction), "{}", r.moved_fraction);
+            assert!(
+                (0.65..0.85).contains(&r.moved_fraction),
+                "{}",
+                r.moved_fraction
+            );
         }
         assert_eq!(
             remap_report(PartitionerKind::Java, [b"k".as_slice()], 16, 12),
-            Err(MitigationError::PartitionCountDecrease { current: 16, requested: 12 })
+            Err(MitigationError::PartitionCountDecrease {
+                current: 16,
+                requested: 12
+            })
         );
         let r = remap_report(PartitionerKind::Random, [b"k".as_slice()], 12, 16).unwrap();
         assert_eq!(r.unplaced, 1);
@@ -419,7 +461,15 @@ mod tests {
             choice: KeyChoice::HotKey { percent: 30.0 },
             ..WorkloadSpec::default()
         };
-        let base = simulate(&spec, 20_000, PartitionerKind::Java, 12, &Mitigation::None, 3).unwrap();
+        let base = simulate(
+            &spec,
+            20_000,
+            PartitionerKind::Java,
+            12,
+            &Mitigation::None,
+            3,
+        )
+        .unwrap();
         assert!(base.alarm);
         let spread = Mitigation::HotKeySpreading {
             hot_keys: vec![b"key-0".to_vec()],
@@ -429,7 +479,15 @@ mod tests {
         assert!(!fixed.alarm, "{:?}", fixed.max_over_median_records);
         assert_eq!(fixed.top_keys[0].partitions.len(), 12);
         // Salting with the key's own hash moves the hot key but keeps it whole.
-        let salted = simulate(&spec, 20_000, PartitionerKind::Java, 12, &Mitigation::SaltedKey, 3).unwrap();
+        let salted = simulate(
+            &spec,
+            20_000,
+            PartitionerKind::Java,
+            12,
+            &Mitigation::SaltedKey,
+            3,
+        )
+        .unwrap();
         assert!(salted.alarm);
         assert_eq!(salted.top_keys[0].partitions.len(), 1);
         // More partitions: still one partition for the hot key.
@@ -439,7 +497,9 @@ mod tests {
         assert!(grown.alarm);
         for m in [
             Mitigation::None,
-            Mitigation::CompoundKey { bucket_ms: 3_600_000 },
+            Mitigation::CompoundKey {
+                bucket_ms: 3_600_000,
+            },
             Mitigation::SaltedKey,
             spread,
             more,
@@ -474,12 +534,18 @@ mod tests {
         let spec = WorkloadSpec::default();
         let bad = [
             Mitigation::CompoundKey { bucket_ms: 0 },
-            Mitigation::HotKeySpreading { hot_keys: vec![], spread: 0 },
+            Mitigation::HotKeySpreading {
+                hot_keys: vec![],
+                spread: 0,
+            },
             Mitigation::MorePartitions { partitions: 0 },
             Mitigation::MorePartitions { partitions: 6 },
         ];
         for m in bad {
-            assert!(simulate(&spec, 10, PartitionerKind::Java, 12, &m, 1).is_err(), "{m:?}");
+            assert!(
+                simulate(&spec, 10, PartitionerKind::Java, 12, &m, 1).is_err(),
+                "{m:?}"
+            );
         }
     }
 }

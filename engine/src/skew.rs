@@ -167,13 +167,21 @@ impl SkewTracker {
     }
 
     /// Counts one record of `bytes` with `key` on `partition`.
-    pub fn record(&mut self, partition: u32, key: Option<&[u8]>, bytes: u64) -> Result<(), SkewError> {
+    pub fn record(
+        &mut self,
+        partition: u32,
+        key: Option<&[u8]>,
+        bytes: u64,
+    ) -> Result<(), SkewError> {
         let partitions = self.partition_count();
         let (Some(r), Some(b)) = (
             self.records.get_mut(partition as usize),
             self.bytes.get_mut(partition as usize),
         ) else {
-            return Err(SkewError::UnknownPartition { partition, partitions });
+            return Err(SkewError::UnknownPartition {
+                partition,
+                partitions,
+            });
         };
         *r += 1;
         *b = b.saturating_add(bytes);
@@ -222,10 +230,17 @@ impl SkewTracker {
         let hottest_partition = if max_records == 0 {
             None
         } else {
-            self.records.iter().position(|&r| r == max_records).map(|i| i as u32)
+            self.records
+                .iter()
+                .position(|&r| r == max_records)
+                .map(|i| i as u32)
         };
         let ratio = |max: u64, med: f64| (med > 0.0).then(|| max as f64 / med);
-        let hot_partitions: Vec<u32> = partitions.iter().filter(|p| p.hot).map(|p| p.partition).collect();
+        let hot_partitions: Vec<u32> = partitions
+            .iter()
+            .filter(|p| p.hot)
+            .map(|p| p.partition)
+            .collect();
         let mut top: Vec<KeyVolume> = self
             .keys
             .iter()
@@ -336,7 +351,8 @@ mod tests {
                 t.record(p, Some(b"k"), 100).unwrap();
             }
         }
-        let owners: BTreeMap<u32, String> = [(2, "consumer-b".to_owned()), (0, "consumer-a".to_owned())].into();
+        let owners: BTreeMap<u32, String> =
+            [(2, "consumer-b".to_owned()), (0, "consumer-a".to_owned())].into();
         let r = t.report(5, Some(&owners));
         // median of [10,10,12,30] = 11; 30 > 22 → hot; 12 is not.
         assert_eq!(r.median_records, 11.0);
@@ -362,11 +378,17 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(SkewTracker::new(0), Err(SkewError::InvalidPartitions { partitions: 0 }));
+        assert_eq!(
+            SkewTracker::new(0),
+            Err(SkewError::InvalidPartitions { partitions: 0 })
+        );
         let mut t = SkewTracker::new(2).unwrap();
         assert_eq!(
             t.record(2, None, 1),
-            Err(SkewError::UnknownPartition { partition: 2, partitions: 2 })
+            Err(SkewError::UnknownPartition {
+                partition: 2,
+                partitions: 2
+            })
         );
     }
 

@@ -118,7 +118,9 @@ pub enum WorkloadError {
         bucket_ms: Millis,
     },
     /// Value larger than `message.max.bytes`.
-    #[error("Invalid value {value_bytes} for the value size: must be at most {MAX_VALUE_BYTES} bytes")]
+    #[error(
+        "Invalid value {value_bytes} for the value size: must be at most {MAX_VALUE_BYTES} bytes"
+    )]
     InvalidValueSize {
         /// The size given.
         value_bytes: u32,
@@ -139,7 +141,10 @@ impl WorkloadSpec {
             _ => u64::MAX,
         };
         if self.keys == 0 || self.keys > max_keys {
-            return Err(WorkloadError::InvalidKeyCount { keys: self.keys, max: max_keys });
+            return Err(WorkloadError::InvalidKeyCount {
+                keys: self.keys,
+                max: max_keys,
+            });
         }
         match self.choice {
             KeyChoice::Zipf { s } if !(s.is_finite() && s > 0.0) => {
@@ -150,17 +155,26 @@ impl WorkloadSpec {
             }
             _ => {}
         }
-        if !(self.rate_per_sec.is_finite() && self.rate_per_sec > 0.0 && self.rate_per_sec <= MAX_RATE_PER_SEC) {
-            return Err(WorkloadError::InvalidRate { rate: self.rate_per_sec });
+        if !(self.rate_per_sec.is_finite()
+            && self.rate_per_sec > 0.0
+            && self.rate_per_sec <= MAX_RATE_PER_SEC)
+        {
+            return Err(WorkloadError::InvalidRate {
+                rate: self.rate_per_sec,
+            });
         }
         if let Some(b) = self.time_bucket_ms.filter(|&b| b <= 0) {
             return Err(WorkloadError::InvalidTimeBucket { bucket_ms: b });
         }
         if self.value_bytes > MAX_VALUE_BYTES {
-            return Err(WorkloadError::InvalidValueSize { value_bytes: self.value_bytes });
+            return Err(WorkloadError::InvalidValueSize {
+                value_bytes: self.value_bytes,
+            });
         }
         if self.start_ms < 0 {
-            return Err(WorkloadError::InvalidStart { start_ms: self.start_ms });
+            return Err(WorkloadError::InvalidStart {
+                start_ms: self.start_ms,
+            });
         }
         Ok(())
     }
@@ -251,7 +265,11 @@ impl Workload {
             KeyChoice::Uniform => 1.0 / n as f64,
             KeyChoice::Zipf { .. } => {
                 let hi = self.zipf_cdf.get(k as usize).copied().unwrap_or(0.0);
-                let lo = k.checked_sub(1).and_then(|j| self.zipf_cdf.get(j as usize)).copied().unwrap_or(0.0);
+                let lo = k
+                    .checked_sub(1)
+                    .and_then(|j| self.zipf_cdf.get(j as usize))
+                    .copied()
+                    .unwrap_or(0.0);
                 hi - lo
             }
             KeyChoice::HotKey { percent } => {
@@ -291,7 +309,10 @@ impl Workload {
         self.next_seq += 1;
         let timestamp = self.timestamp_of(sequence);
         let key_id = self.pick_key();
-        let bucket = self.spec.time_bucket_ms.map(|b| timestamp.div_euclid(b.max(1)));
+        let bucket = self
+            .spec
+            .time_bucket_ms
+            .map(|b| timestamp.div_euclid(b.max(1)));
         let len = write_key(&mut self.buf, key_id, bucket);
         GeneratedRecord {
             sequence,
@@ -366,7 +387,11 @@ mod tests {
     use super::*;
 
     fn spec(choice: KeyChoice, keys: u64) -> WorkloadSpec {
-        WorkloadSpec { keys, choice, ..WorkloadSpec::default() }
+        WorkloadSpec {
+            keys,
+            choice,
+            ..WorkloadSpec::default()
+        }
     }
 
     #[test]
@@ -452,12 +477,48 @@ mod tests {
             (spec(KeyChoice::Zipf { s: 1.0 }, MAX_ZIPF_KEYS + 1), "keys"),
             (spec(KeyChoice::HotKey { percent: 100.5 }, 10), "hot key"),
             (spec(KeyChoice::HotKey { percent: -1.0 }, 10), "hot key"),
-            (WorkloadSpec { rate_per_sec: 0.0, ..WorkloadSpec::default() }, "records/s"),
-            (WorkloadSpec { rate_per_sec: -5.0, ..WorkloadSpec::default() }, "records/s"),
-            (WorkloadSpec { rate_per_sec: f64::INFINITY, ..WorkloadSpec::default() }, "records/s"),
-            (WorkloadSpec { time_bucket_ms: Some(0), ..WorkloadSpec::default() }, "time bucket"),
-            (WorkloadSpec { value_bytes: MAX_VALUE_BYTES + 1, ..WorkloadSpec::default() }, "value size"),
-            (WorkloadSpec { start_ms: -1, ..WorkloadSpec::default() }, "start"),
+            (
+                WorkloadSpec {
+                    rate_per_sec: 0.0,
+                    ..WorkloadSpec::default()
+                },
+                "records/s",
+            ),
+            (
+                WorkloadSpec {
+                    rate_per_sec: -5.0,
+                    ..WorkloadSpec::default()
+                },
+                "records/s",
+            ),
+            (
+                WorkloadSpec {
+                    rate_per_sec: f64::INFINITY,
+                    ..WorkloadSpec::default()
+                },
+                "records/s",
+            ),
+            (
+                WorkloadSpec {
+                    time_bucket_ms: Some(0),
+                    ..WorkloadSpec::default()
+                },
+                "time bucket",
+            ),
+            (
+                WorkloadSpec {
+                    value_bytes: MAX_VALUE_BYTES + 1,
+                    ..WorkloadSpec::default()
+                },
+                "value size",
+            ),
+            (
+                WorkloadSpec {
+                    start_ms: -1,
+                    ..WorkloadSpec::default()
+                },
+                "start",
+            ),
         ];
         for (s, needle) in bad {
             let e = Workload::new(s).unwrap_err().to_string();
@@ -469,7 +530,10 @@ mod tests {
     fn longest_key_fits_the_buffer() {
         let mut buf = [0u8; KEY_BUF];
         let n = write_key(&mut buf, u64::MAX, Some(i64::MIN));
-        assert_eq!(&buf[..n], format!("key-{}@{}", u64::MAX, i64::MIN).as_bytes());
+        assert_eq!(
+            &buf[..n],
+            format!("key-{}@{}", u64::MAX, i64::MIN).as_bytes()
+        );
         let n = write_key(&mut buf, 0, None);
         assert_eq!(&buf[..n], b"key-0");
     }

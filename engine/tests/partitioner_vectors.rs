@@ -78,7 +78,13 @@ fn sarama_murmur2_and_partitions_of_100() {
     for (k, h) in hashes {
         assert_eq!(murmur2(k.as_bytes()) as u32, h, "{k:?}");
     }
-    for (k, p) in [("foo", 16), ("bar", 45), ("baz", 80), ("kafka", 80), ("sarama", 11)] {
+    for (k, p) in [
+        ("foo", 16),
+        ("bar", 45),
+        ("baz", 80),
+        ("kafka", 80),
+        ("sarama", 11),
+    ] {
         assert_eq!(java_partition_for_key(k.as_bytes(), 100), p, "{k:?}");
         assert_eq!(
             PartitionerKind::Murmur2Random.partition_key(k.as_bytes(), nz(100)),
@@ -116,11 +122,46 @@ fn kafka_md_sample_table() {
     // key, murmur2, Java p@3/6/12, crc32, librdkafka default p@3/6/12, rd_fnv1a
     type Row = (&'static str, i32, [u32; 3], u32, [u32; 3], u32);
     let rows: [Row; 5] = [
-        ("key-0", 29_210_041, [1, 1, 1], 2_045_480_940, [0, 0, 0], 1_491_088_857),
-        ("key-1", 193_331_640, [0, 0, 0], 250_396_538, [2, 2, 2], 1_474_311_238),
-        ("user-42", 1_459_644_460, [1, 4, 4], 2_097_592_435, [1, 1, 7], 39_875_499),
-        ("hello", 2_132_663_229, [0, 3, 9], 907_060_870, [1, 4, 10], 1_335_831_723),
-        ("order-1001", 297_523_878, [0, 0, 6], 230_890_041, [0, 3, 9], 1_854_980_724),
+        (
+            "key-0",
+            29_210_041,
+            [1, 1, 1],
+            2_045_480_940,
+            [0, 0, 0],
+            1_491_088_857,
+        ),
+        (
+            "key-1",
+            193_331_640,
+            [0, 0, 0],
+            250_396_538,
+            [2, 2, 2],
+            1_474_311_238,
+        ),
+        (
+            "user-42",
+            1_459_644_460,
+            [1, 4, 4],
+            2_097_592_435,
+            [1, 1, 7],
+            39_875_499,
+        ),
+        (
+            "hello",
+            2_132_663_229,
+            [0, 3, 9],
+            907_060_870,
+            [1, 4, 10],
+            1_335_831_723,
+        ),
+        (
+            "order-1001",
+            297_523_878,
+            [0, 0, 6],
+            230_890_041,
+            [0, 3, 9],
+            1_854_980_724,
+        ),
     ];
     for (k, m, jp, c, rp, f) in rows {
         let key = k.as_bytes();
@@ -128,7 +169,11 @@ fn kafka_md_sample_table() {
         assert_eq!(crc32(key), c, "{k}");
         assert_eq!(rd_fnv1a(key), f, "{k}");
         for (i, n) in [3, 6, 12].into_iter().enumerate() {
-            assert_eq!(PartitionerKind::Java.partition_key(key, nz(n)), Some(jp[i]), "{k}@{n}");
+            assert_eq!(
+                PartitionerKind::Java.partition_key(key, nz(n)),
+                Some(jp[i]),
+                "{k}@{n}"
+            );
             assert_eq!(
                 PartitionerKind::ConsistentRandom.partition_key(key, nz(n)),
                 Some(rp[i]),
@@ -150,7 +195,10 @@ fn same_key_different_client_different_partition() {
     // confluent-kafka-python#1481, 50 partitions.
     let k = br#"Struct{documentKey={"_id": "638d1b94ce8def06be68b439"}}"#;
     assert_eq!(PartitionerKind::Java.partition_key(k, nz(50)), Some(40));
-    assert_eq!(PartitionerKind::ConsistentRandom.partition_key(k, nz(50)), Some(36));
+    assert_eq!(
+        PartitionerKind::ConsistentRandom.partition_key(k, nz(50)),
+        Some(36)
+    );
 }
 
 #[test]
@@ -168,7 +216,10 @@ fn raw_hash_conventions() {
     assert_eq!(to_positive(0x858d_780f_u32 as i32), 0x058d_780f);
     assert_eq!(PartitionerKind::Random.raw_hash(b"x"), None);
     assert_eq!(PartitionerKind::ConsistentRandom.raw_hash(b""), None);
-    assert_eq!(PartitionerKind::Murmur2Random.raw_hash(b""), Some(0x106e_08d9));
+    assert_eq!(
+        PartitionerKind::Murmur2Random.raw_hash(b""),
+        Some(0x106e_08d9)
+    );
 }
 
 #[test]

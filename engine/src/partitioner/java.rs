@@ -119,7 +119,11 @@ impl BatchState {
 
     fn next_record_size(&self, record: &RecordInput<'_>) -> u32 {
         let offset_delta = i32::try_from(self.records).unwrap_or(i32::MAX);
-        record_size_in_bytes(offset_delta, record.timestamp.saturating_sub(self.base_timestamp), record)
+        record_size_in_bytes(
+            offset_delta,
+            record.timestamp.saturating_sub(self.base_timestamp),
+            record,
+        )
     }
 
     /// `MemoryRecordsBuilder.hasRoomFor(...)`: never when full; always for
@@ -131,7 +135,8 @@ impl BatchState {
         if self.records == 0 {
             return true;
         }
-        u64::from(self.write_limit) >= u64::from(self.estimated_bytes) + u64::from(self.next_record_size(record))
+        u64::from(self.write_limit)
+            >= u64::from(self.estimated_bytes) + u64::from(self.next_record_size(record))
     }
 }
 
@@ -173,8 +178,8 @@ impl PartitionQueue {
     /// `RecordAccumulator.appendNewBatch`: a new batch holding `record`;
     /// returns its `estimatedSizeInBytes()` (the header counts).
     fn append_new_batch(&mut self, record: &RecordInput<'_>, batch_size: u32, now: Millis) -> u32 {
-        if let Some(mut old) = self.last.take() {
-            old.closed = true;
+        // The previous batch (closed by the failed tryAppend) joins the closed ones.
+        if self.last.take().is_some() {
             self.closed_batches += 1;
         }
         let size = record_size_in_bytes(0, 0, record);
@@ -206,7 +211,10 @@ pub fn batch_size_upper_bound(record: &RecordInput<'_>) -> u32 {
         None => 1,
         Some(b) => len_varint(b.len()) + b.len() as u32,
     };
-    let mut size = MAX_RECORD_OVERHEAD + field(record.key) + field(record.value) + len_varint(record.headers.len());
+    let mut size = MAX_RECORD_OVERHEAD
+        + field(record.key)
+        + field(record.value)
+        + len_varint(record.headers.len());
     for h in record.headers {
         size += len_varint(h.key.len()) + h.key.len() as u32 + field(h.value);
     }
@@ -252,7 +260,11 @@ impl JavaPartitioner {
     /// A partitioner for `mode` with `batch.size` and `linger.ms`
     /// (`linger.ms` must be ≥ 0; `batch.size` 0 is allowed as in Java, the
     /// sticky limit is then `max(1, batch.size)`).
-    pub fn new(mode: JavaNullKeyMode, batch_size: u32, linger_ms: Millis) -> Result<Self, PartitionError> {
+    pub fn new(
+        mode: JavaNullKeyMode,
+        batch_size: u32,
+        linger_ms: Millis,
+    ) -> Result<Self, PartitionError> {
         if linger_ms < 0 {
             return Err(PartitionError::InvalidLinger { value: linger_ms });
         }
@@ -368,7 +380,9 @@ impl JavaPartitioner {
         let linger = self.linger_ms;
         for q in &mut self.queues {
             q.closed_batches = 0;
-            if q.last.is_some_and(|b| b.is_full() || now.saturating_sub(b.created_at) >= linger) {
+            if q.last
+                .is_some_and(|b| b.is_full() || now.saturating_sub(b.created_at) >= linger)
+            {
                 q.last = None;
             }
         }
@@ -388,7 +402,12 @@ impl JavaPartitioner {
     /// `StickyPartitionCache.nextPartition(topic, cluster, prevPartition)`:
     /// only replaces the sticky partition if it is unset or equals `prev`;
     /// with ≥ 2 partitions the new one differs from the old one.
-    fn next_partition_480<R: RandomSource>(&mut self, prev: Option<u32>, n: NonZeroU32, rng: &mut R) -> u32 {
+    fn next_partition_480<R: RandomSource>(
+        &mut self,
+        prev: Option<u32>,
+        n: NonZeroU32,
+        rng: &mut R,
+    ) -> u32 {
         let old = self.sticky_480;
         if old.is_some() && old != prev {
             return old.unwrap_or(0);
@@ -425,14 +444,22 @@ impl JavaPartitioner {
             return p;
         }
         self.next_partition_480(Some(p), n, rng);
-        let p2 = if keyed { p } else { self.sticky_480.unwrap_or(p) };
+        let p2 = if keyed {
+            p
+        } else {
+            self.sticky_480.unwrap_or(p)
+        };
         self.append_plain(p2, record, now);
         p2
     }
 
     /// KIP-794 `BuiltInPartitioner.nextPartition` without load stats:
     /// `partitions[toPositive(random) % n]`.
-    fn next_partition_794<R: RandomSource>(&mut self, n: NonZeroU32, rng: &mut R) -> StickyPartitionInfo {
+    fn next_partition_794<R: RandomSource>(
+        &mut self,
+        n: NonZeroU32,
+        rng: &mut R,
+    ) -> StickyPartitionInfo {
         let info = StickyPartitionInfo {
             partition: rng.next_index(n),
             produced_bytes: 0,
@@ -452,7 +479,9 @@ impl JavaPartitioner {
         rng: &mut R,
     ) {
         let limit = self.sticky_batch_size();
-        let Some(info) = self.sticky.as_mut() else { return };
+        let Some(info) = self.sticky.as_mut() else {
+            return;
+        };
         info.produced_bytes = info.produced_bytes.saturating_add(u64::from(appended));
         let produced = info.produced_bytes;
         if (produced >= limit && enable_switch) || produced >= 2 * limit {
@@ -463,7 +492,10 @@ impl JavaPartitioner {
     /// `RecordAccumulator.partitionChanged`: if all batches of the sticky
     /// partition are full, try a deferred switch; true if it switched.
     fn partition_changed<R: RandomSource>(&mut self, p: u32, n: NonZeroU32, rng: &mut R) -> bool {
-        let full = self.queues.get(p as usize).is_none_or(PartitionQueue::all_batches_full);
+        let full = self
+            .queues
+            .get(p as usize)
+            .is_none_or(PartitionQueue::all_batches_full);
         if full {
             self.update_partition_info(0, true, n, rng);
         }
@@ -471,7 +503,13 @@ impl JavaPartitioner {
     }
 
     /// KIP-794 `RecordAccumulator.append` for a keyless record.
-    fn append_794<R: RandomSource>(&mut self, record: &RecordInput<'_>, n: NonZeroU32, now: Millis, rng: &mut R) -> u32 {
+    fn append_794<R: RandomSource>(
+        &mut self,
+        record: &RecordInput<'_>,
+        n: NonZeroU32,
+        now: Millis,
+        rng: &mut R,
+    ) -> u32 {
         let bs = self.batch_size;
         // A switch resets producedBytes to 0, so the loop runs at most twice.
         for _ in 0..3 {
@@ -484,15 +522,23 @@ impl JavaPartitioner {
                 continue;
             }
             if let Some(appended) = self.queue(p).and_then(|q| q.try_append(record)) {
-                let enable = self.queues.get(p as usize).is_none_or(PartitionQueue::all_batches_full);
+                let enable = self
+                    .queues
+                    .get(p as usize)
+                    .is_none_or(PartitionQueue::all_batches_full);
                 self.update_partition_info(appended, enable, n, rng);
                 return p;
             }
             if self.partition_changed(p, n, rng) {
                 continue;
             }
-            let appended = self.queue(p).map_or(0, |q| q.append_new_batch(record, bs, now));
-            let enable = self.queues.get(p as usize).is_none_or(PartitionQueue::all_batches_full);
+            let appended = self
+                .queue(p)
+                .map_or(0, |q| q.append_new_batch(record, bs, now));
+            let enable = self
+                .queues
+                .get(p as usize)
+                .is_none_or(PartitionQueue::all_batches_full);
             self.update_partition_info(appended, enable, n, rng);
             return p;
         }
@@ -508,7 +554,9 @@ impl JavaPartitioner {
         debug_assert!(self.sticky.is_none_or(|s| s.partition < n));
         debug_assert!(self.sticky_480.is_none_or(|p| p < n));
         for q in &self.queues {
-            debug_assert!(q.last.is_none_or(|b| b.records > 0 && b.estimated_bytes > RECORD_BATCH_OVERHEAD));
+            debug_assert!(q
+                .last
+                .is_none_or(|b| b.records > 0 && b.estimated_bytes > RECORD_BATCH_OVERHEAD));
         }
     }
 }
@@ -572,7 +620,9 @@ mod tests {
         let mut p = JavaPartitioner::new(JavaNullKeyMode::UniformSticky, 100, 0).unwrap();
         let mut rnd = SequentialRandom::new();
         let v = [1u8; 500];
-        let got: Vec<u32> = (0..5).map(|_| p.partition(&keyless(&v), 4, 0, &mut rnd).unwrap()).collect();
+        let got: Vec<u32> = (0..5)
+            .map(|_| p.partition(&keyless(&v), 4, 0, &mut rnd).unwrap())
+            .collect();
         assert_eq!(got, vec![0, 1, 2, 3, 0]);
     }
 
@@ -585,7 +635,9 @@ mod tests {
         let mut p = JavaPartitioner::new(JavaNullKeyMode::UniformSticky, 1000, 0).unwrap();
         let mut rnd = SequentialRandom::new();
         let v = [1u8; 500];
-        let got: Vec<u32> = (0..6).map(|_| p.partition(&keyless(&v), 3, 0, &mut rnd).unwrap()).collect();
+        let got: Vec<u32> = (0..6)
+            .map(|_| p.partition(&keyless(&v), 3, 0, &mut rnd).unwrap())
+            .collect();
         assert_eq!(got, vec![0, 0, 1, 1, 2, 2]);
     }
 
@@ -608,7 +660,10 @@ mod tests {
         // Records are 108 bytes (106-byte body + 2-byte zig-zag length):
         // 61 + 8×108 = 925 fits, a 9th would make 1033 > 1024 → 8 per batch.
         assert_eq!(runs[0].1, 8);
-        assert_eq!(runs.iter().map(|r| r.0).take(4).collect::<Vec<_>>(), vec![1, 2, 0, 1]);
+        assert_eq!(
+            runs.iter().map(|r| r.0).take(4).collect::<Vec<_>>(),
+            vec![1, 2, 0, 1]
+        );
         for w in runs.windows(2) {
             assert_ne!(w[0].0, w[1].0, "the new sticky partition always differs");
         }
@@ -640,7 +695,9 @@ mod tests {
         let mut p = JavaPartitioner::new(JavaNullKeyMode::RoundRobin, 16_384, 0).unwrap();
         let mut rnd = SequentialRandom::new();
         let v = [0u8; 10];
-        let got: Vec<u32> = (0..7).map(|_| p.partition(&keyless(&v), 3, 0, &mut rnd).unwrap()).collect();
+        let got: Vec<u32> = (0..7)
+            .map(|_| p.partition(&keyless(&v), 3, 0, &mut rnd).unwrap())
+            .collect();
         assert_eq!(got, vec![0, 1, 2, 0, 1, 2, 0]);
         assert_eq!(rnd.draws(), 1, "only the counter's initial value is random");
         // A counter starting at a negative int uses toPositive, not abs.
@@ -648,7 +705,10 @@ mod tests {
         let mut rng = SimRng::seeded(5);
         let mut probe = rng.clone();
         let c0 = probe.next_int();
-        assert_eq!(p.partition(&keyless(&v), 7, 0, &mut rng).unwrap(), (to_positive(c0) as u32) % 7);
+        assert_eq!(
+            p.partition(&keyless(&v), 7, 0, &mut rng).unwrap(),
+            (to_positive(c0) as u32) % 7
+        );
     }
 
     #[test]
@@ -670,7 +730,10 @@ mod tests {
         let v = vec![0u8; 1024];
         assert_eq!(batch_size_upper_bound(&keyless(&v)), 1110);
         // The actual batch is smaller, so it is not full (what the test above relies on).
-        assert_eq!(RECORD_BATCH_OVERHEAD + record_size_in_bytes(0, 0, &keyless(&v)), 1094);
+        assert_eq!(
+            RECORD_BATCH_OVERHEAD + record_size_in_bytes(0, 0, &keyless(&v)),
+            1094
+        );
     }
 
     #[test]

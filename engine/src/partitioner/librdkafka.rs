@@ -78,7 +78,10 @@ impl LibrdkafkaPartitioner {
     ///
     /// `kind` must be one of librdkafka's partitioners (not
     /// [`PartitionerKind::Java`]); the linger must be in `0..=900000`.
-    pub fn new(kind: PartitionerKind, sticky_partitioning_linger_ms: Millis) -> Result<Self, PartitionError> {
+    pub fn new(
+        kind: PartitionerKind,
+        sticky_partitioning_linger_ms: Millis,
+    ) -> Result<Self, PartitionError> {
         if kind == PartitionerKind::Java {
             return Err(PartitionError::UnknownPartitioner {
                 name: "java (not a librdkafka partitioner)".to_owned(),
@@ -144,7 +147,12 @@ impl LibrdkafkaPartitioner {
 
     /// `rd_kafka_msg_sticky_partition`: re-pick with `random` when more than
     /// `sticky.partitioning.linger.ms` has passed since the last pick.
-    fn sticky_partition<R: RandomSource>(&mut self, n: NonZeroU32, now: Millis, rng: &mut R) -> u32 {
+    fn sticky_partition<R: RandomSource>(
+        &mut self,
+        n: NonZeroU32,
+        now: Millis,
+        rng: &mut R,
+    ) -> u32 {
         let keep = self.sticky.filter(|s| {
             s.partition < n.get() && now.saturating_sub(s.picked_at) <= self.sticky_linger_ms
         });
@@ -183,7 +191,9 @@ pub fn partitioner_fn<R: RandomSource>(
                 crc32(bytes) % cnt
             }
         }
-        PartitionerKind::Murmur2 | PartitionerKind::Java => (to_positive(murmur2(bytes)) as u32) % cnt,
+        PartitionerKind::Murmur2 | PartitionerKind::Java => {
+            (to_positive(murmur2(bytes)) as u32) % cnt
+        }
         PartitionerKind::Murmur2Random => match key {
             None => rng.next_index(n),
             Some(k) => (to_positive(murmur2(k)) as u32) % cnt,
@@ -211,8 +221,20 @@ mod tests {
         use PartitionerKind::*;
         match kind {
             Random => [None, None, None, None, None],
-            Consistent => [Some(0), Some(0), Some(0xb1b4_51d7), Some(0xb015_0df7), Some(0xd077_037e)],
-            ConsistentRandom => [None, None, Some(0xb1b4_51d7), Some(0xb015_0df7), Some(0xd077_037e)],
+            Consistent => [
+                Some(0),
+                Some(0),
+                Some(0xb1b4_51d7),
+                Some(0xb015_0df7),
+                Some(0xd077_037e),
+            ],
+            ConsistentRandom => [
+                None,
+                None,
+                Some(0xb1b4_51d7),
+                Some(0xb015_0df7),
+                Some(0xd077_037e),
+            ],
             Murmur2 => [
                 Some(0x106e_08d9),
                 Some(0x106e_08d9),
@@ -247,9 +269,13 @@ mod tests {
 
     #[test]
     fn test_0048_partitioners_with_17_and_7_partitions() {
-        let keys: [Option<&[u8]>; 5] = [None, Some(b""), Some(b"23456"), Some(LONG), Some(b"hejsan")];
+        let keys: [Option<&[u8]>; 5] =
+            [None, Some(b""), Some(b"23456"), Some(LONG), Some(b"hejsan")];
         for part_cnt in [17u32, 7] {
-            for kind in PartitionerKind::ALL.into_iter().filter(|k| k.is_librdkafka()) {
+            for kind in PartitionerKind::ALL
+                .into_iter()
+                .filter(|k| k.is_librdkafka())
+            {
                 let mut p = LibrdkafkaPartitioner::new(kind, 0).unwrap();
                 for (key, exp) in keys.iter().zip(expected_0048(kind)) {
                     let Some(h) = exp else { continue };
@@ -267,16 +293,21 @@ mod tests {
     #[test]
     fn random_entries_of_0048_really_vary() {
         // The -1 entries: over many seeds more than one partition shows up.
-        let keys: [Option<&[u8]>; 5] = [None, Some(b""), Some(b"23456"), Some(LONG), Some(b"hejsan")];
-        for kind in PartitionerKind::ALL.into_iter().filter(|k| k.is_librdkafka()) {
+        let keys: [Option<&[u8]>; 5] =
+            [None, Some(b""), Some(b"23456"), Some(LONG), Some(b"hejsan")];
+        for kind in PartitionerKind::ALL
+            .into_iter()
+            .filter(|k| k.is_librdkafka())
+        {
             for (key, exp) in keys.iter().zip(expected_0048(kind)) {
                 if exp.is_some() {
                     continue;
                 }
                 let mut p = LibrdkafkaPartitioner::new(kind, 0).unwrap();
                 let mut rng = SimRng::seeded(9);
-                let seen: std::collections::BTreeSet<u32> =
-                    (0..200).map(|_| p.partition(*key, 17, 0, &mut rng).unwrap()).collect();
+                let seen: std::collections::BTreeSet<u32> = (0..200)
+                    .map(|_| p.partition(*key, 17, 0, &mut rng).unwrap())
+                    .collect();
                 assert!(seen.len() > 5, "{kind} {key:?}: {seen:?}");
             }
         }
@@ -317,9 +348,18 @@ mod tests {
         assert_eq!(rng.draws(), 1);
         // 11 ms after the pick: re-picked with the next random (1).
         assert_eq!(p.partition(None, 3, 111, &mut rng).unwrap(), 1);
-        assert_eq!(p.sticky(), Some(StickyPartition { partition: 1, picked_at: 111 }));
+        assert_eq!(
+            p.sticky(),
+            Some(StickyPartition {
+                partition: 1,
+                picked_at: 111
+            })
+        );
         // Keyed messages never touch the sticky partition.
-        assert_eq!(p.partition(Some(b"23456"), 17, 500, &mut rng).unwrap(), 0xb1b4_51d7 % 17);
+        assert_eq!(
+            p.partition(Some(b"23456"), 17, 500, &mut rng).unwrap(),
+            0xb1b4_51d7 % 17
+        );
         assert_eq!(rng.draws(), 2);
     }
 
@@ -328,7 +368,8 @@ mod tests {
         // tests/0114-sticky_partitioning.cpp: 3 partitions; a run of keyless
         // messages lands on one partition with 5000 ms and on several with 1 ms.
         let run = |linger: Millis| {
-            let mut p = LibrdkafkaPartitioner::new(PartitionerKind::ConsistentRandom, linger).unwrap();
+            let mut p =
+                LibrdkafkaPartitioner::new(PartitionerKind::ConsistentRandom, linger).unwrap();
             let mut rng = SimRng::seeded(3);
             (0..1000)
                 .map(|i| p.partition(None, 3, i, &mut rng).unwrap())

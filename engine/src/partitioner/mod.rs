@@ -42,7 +42,7 @@ pub mod java;
 pub mod librdkafka;
 
 pub use self::crc32::crc32;
-pub use self::fnv1a::{fnv1a32, rd_fnv1a};
+pub use self::fnv1a::{fnv1a32, rd_fnv1a, FNV1A_OFFSET_BASIS, FNV1A_PRIME};
 
 use std::num::NonZeroU32;
 use std::str::FromStr;
@@ -300,7 +300,11 @@ impl PartitionerKind {
     }
 
     /// [`partition_key`](Self::partition_key) with a checked partition count.
-    pub fn key_partition(self, key: &[u8], num_partitions: u32) -> Result<Option<u32>, PartitionError> {
+    pub fn key_partition(
+        self,
+        key: &[u8],
+        num_partitions: u32,
+    ) -> Result<Option<u32>, PartitionError> {
         Ok(self.partition_key(key, checked_partitions(num_partitions)?))
     }
 }
@@ -417,7 +421,10 @@ mod tests {
             (b"foobar", -790_332_482),
             (b"a-little-bit-long-string", -985_981_536),
             (b"a-little-bit-longer-string", -1_486_304_829),
-            (b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58_897_971),
+            (
+                b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8",
+                -58_897_971,
+            ),
             (b"abc", 479_470_107),
         ];
         for (k, h) in cases {
