@@ -13,7 +13,13 @@
 //! * A topic has [`topic::Partition`]s; each partition has a [`log::Log`] of
 //!   segments, with a log start offset, a high watermark and a log end offset.
 //! * [`config::TopicConfig`] uses Kafka's config names and defaults.
-//! * [`partitioner`] maps keys to partitions exactly as Kafka's clients do.
+//! * [`partitioner`] maps keys to partitions exactly as Kafka's clients do
+//!   (Java murmur2, librdkafka's CRC32/murmur2/FNV-1a partitioners, and each
+//!   client's sticky handling of records without a key).
+//! * [`workload`] generates seeded key streams (uniform, Zipf, hot key, time
+//!   buckets), [`skew`] measures per-partition load and raises the hot-partition
+//!   alarm, and [`mitigation`] compares the usual hot-key fixes and their
+//!   ordering cost.
 //!
 //! ## Example
 //!
@@ -56,9 +62,12 @@ pub mod clock;
 pub mod cluster;
 pub mod config;
 pub mod log;
+pub mod mitigation;
 pub mod partitioner;
 pub mod planner;
 pub mod record;
 pub mod rng;
 pub mod scenario;
+pub mod skew;
 pub mod topic;
+pub mod workload;
