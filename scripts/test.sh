@@ -24,7 +24,9 @@ cargo test -p kplay-engine -p kplay-cli
 cargo test -p kplay-app --lib
 
 step "engine and app tests compiled to wasm, in headless Chromium"
-cargo test -p kplay-engine --target wasm32-unknown-unknown --test wasm
+for t in engine/tests/wasm*.rs; do
+  cargo test -p kplay-engine --target wasm32-unknown-unknown --test "$(basename "$t" .rs)"
+done
 cargo test -p kplay-app --target wasm32-unknown-unknown --test wasm
 
 step "release build (trunk, wasm-opt) with the size budget"
