@@ -14,6 +14,9 @@
 //!   segments, with a log start offset, a high watermark and a log end offset.
 //! * [`config::TopicConfig`] uses Kafka's config names and defaults.
 //! * [`partitioner`] maps keys to partitions exactly as Kafka's clients do.
+//! * [`cleaner`] compacts `cleanup.policy=compact` logs like Kafka's log
+//!   cleaner; [`retention`] deletes old segments by time, size and log start
+//!   offset; [`table`] reads a compacted topic as a table (latest value per key).
 //!
 //! ## Example
 //!
@@ -52,11 +55,14 @@
 //! * `segment.bytes` accepts Kafka's pre-4.0 minimum (14 bytes), so a segment
 //!   can hold a handful of records for teaching.
 
+pub mod cleaner;
 pub mod clock;
 pub mod cluster;
 pub mod config;
 pub mod log;
 pub mod partitioner;
 pub mod record;
+pub mod retention;
 pub mod rng;
+pub mod table;
 pub mod topic;
