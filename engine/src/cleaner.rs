@@ -337,14 +337,17 @@ impl TransactionIndex {
                 entry.producer_epoch = a.producer_epoch;
                 if a.is_control {
                     let kind = control_type_of(seg, b);
-                    if let Some(first) = open.remove(&a.producer_id) {
-                        if kind == Some(ControlRecordType::Abort) {
-                            idx.aborted.push(AbortedTxn {
-                                producer_id: a.producer_id,
-                                first_offset: first,
-                                last_offset: b.last_offset,
-                            });
-                        }
+                    let first = open.remove(&a.producer_id);
+                    if kind == Some(ControlRecordType::Abort) {
+                        // Once the cleaner removed all data of an aborted
+                        // transaction, the entry starts at its marker (Kafka's
+                        // index keeps the original first offset; the cleaner
+                        // treats both the same way).
+                        idx.aborted.push(AbortedTxn {
+                            producer_id: a.producer_id,
+                            first_offset: first.unwrap_or(b.base_offset),
+                            last_offset: b.last_offset,
+                        });
                     }
                 } else {
                     entry.last_data_offset = Some(b.last_offset);
