@@ -907,7 +907,7 @@ fn build_and_recopy(
         .collect();
     let estimate: usize = dirty.iter().map(|s| s.record_count()).sum();
     let mut map: OffsetMap<'_> =
-        HashMap::with_capacity_and_hasher(estimate.min(max_entries).min(1 << 20), Default::default());
+        HashMap::with_capacity_and_hasher(estimate.min(max_entries).min(4096), Default::default());
     let mut latest: i64 = -1;
     let mut full = false;
     let mut map_records_read = 0u64;
