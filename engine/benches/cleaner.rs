@@ -20,13 +20,15 @@ fn build(cfg: &TopicConfig) -> Log {
             .expect("append");
     }
     log.roll(1);
-    log.advance_high_watermark(log.log_end_offset()).expect("hw");
+    log.advance_high_watermark(log.log_end_offset())
+        .expect("hw");
     log
 }
 
 fn clean_1m(c: &mut Criterion) {
-    let cfg = TopicConfig::from_overrides([("cleanup.policy", "compact"), ("segment.bytes", "16777216")])
-        .expect("config");
+    let cfg =
+        TopicConfig::from_overrides([("cleanup.policy", "compact"), ("segment.bytes", "16777216")])
+            .expect("config");
     let log = build(&cfg);
     let mut g = c.benchmark_group("cleaner");
     g.sample_size(10);

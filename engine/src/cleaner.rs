@@ -158,7 +158,11 @@ impl CleanerConfig {
             reason: reason.to_owned(),
         };
         if self.threads < 1 {
-            return Err(bad("log.cleaner.threads", self.threads.to_string(), "Value must be at least 1"));
+            return Err(bad(
+                "log.cleaner.threads",
+                self.threads.to_string(),
+                "Value must be at least 1",
+            ));
         }
         if self.dedupe_buffer_size < 0 {
             return Err(bad(
@@ -175,7 +179,11 @@ impl CleanerConfig {
             ));
         }
         if self.backoff_ms < 0 {
-            return Err(bad("log.cleaner.backoff.ms", self.backoff_ms.to_string(), "Value must be at least 0"));
+            return Err(bad(
+                "log.cleaner.backoff.ms",
+                self.backoff_ms.to_string(),
+                "Value must be at least 0",
+            ));
         }
         Ok(())
     }
@@ -520,7 +528,12 @@ pub fn assess(log: &Log, config: &TopicConfig, now: Millis) -> LogToClean {
     assess_with(log, config, &txns, now)
 }
 
-fn assess_with(log: &Log, config: &TopicConfig, txns: &TransactionIndex, now: Millis) -> LogToClean {
+fn assess_with(
+    log: &Log,
+    config: &TopicConfig,
+    txns: &TransactionIndex,
+    now: Millis,
+) -> LogToClean {
     let segs = log.segments();
     let active = log.active_segment();
     let log_start = log.log_start_offset();
@@ -725,7 +738,10 @@ impl CleanReport {
     pub fn debug_check_invariants(&self) {
         #[cfg(debug_assertions)]
         {
-            assert_eq!(self.records_before, self.records_after + self.removed.len() as u64);
+            assert_eq!(
+                self.records_before,
+                self.records_after + self.removed.len() as u64
+            );
             assert!(self.removed.windows(2).all(|w| w[0].offset < w[1].offset));
             assert!(self.end_offset <= self.before.first_uncleanable_offset);
             assert!(self.end_offset > self.before.first_dirty_offset);
@@ -913,7 +929,9 @@ fn build_and_recopy(
     let mut map_records_read = 0u64;
     let mut meta = TxnMeta::new(txns.collect(first_dirty, first_uncleanable));
     for (n, seg) in dirty.iter().enumerate() {
-        let next_base = dirty.get(n + 1).map_or(first_uncleanable, |s| s.base_offset());
+        let next_base = dirty
+            .get(n + 1)
+            .map_or(first_uncleanable, |s| s.base_offset());
         for_each_batch(seg, |b, records| {
             if b.attributes.is_control {
                 meta.on_control(b, records.first().map(|r| ControlRecordType::parse(r.key)));
@@ -951,7 +969,10 @@ fn build_and_recopy(
     }
 
     // ---- 2. recopy [log start, end_offset) in size groups (cleanSegments / cleanInto)
-    let recopy: Vec<&Segment> = segs.iter().take_while(|s| s.base_offset() < end_offset).collect();
+    let recopy: Vec<&Segment> = segs
+        .iter()
+        .take_while(|s| s.base_offset() < end_offset)
+        .collect();
     let sizes: Vec<u64> = recopy.iter().map(|s| s.size_in_bytes()).collect();
     let groups = group_segments_by_size(&sizes, i64::from(config.segment_bytes));
     let upper = recopy.last().map_or(end_offset, |s| s.next_offset());
@@ -976,8 +997,9 @@ fn build_and_recopy(
             for_each_batch(seg, |b, records| {
                 records_before += records.len() as u64;
                 let a = b.attributes;
-                let control_kind =
-                    a.is_control.then(|| records.first().map(|r| ControlRecordType::parse(r.key)));
+                let control_kind = a
+                    .is_control
+                    .then(|| records.first().map(|r| ControlRecordType::parse(r.key)));
                 let can_discard = match control_kind {
                     Some(kind) => meta.on_control(b, kind),
                     None => meta.on_batch(b),
@@ -988,9 +1010,11 @@ fn build_and_recopy(
                     can_discard
                 };
                 let last_of_producer = a.producer_id >= 0
-                    && txns.producers.get(&a.producer_id).is_some_and(|lr| match lr.last_data_offset {
-                        Some(o) => b.last_offset == o,
-                        None => a.is_control && a.producer_epoch == lr.producer_epoch,
+                    && txns.producers.get(&a.producer_id).is_some_and(|lr| {
+                        match lr.last_data_offset {
+                            Some(o) => b.last_offset == o,
+                            None => a.is_control && a.producer_epoch == lr.producer_epoch,
+                        }
                     });
                 let retain_empty = last_of_producer || b.last_offset + 1 == first_uncleanable;
                 let marker_for_empty_txn = can_discard && a.is_control;
@@ -1145,7 +1169,7 @@ pub fn clean_filthiest(
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CleanerEvent {
     /// A partition was cleaned.
-    Cleaned(PartitionCleanReport),
+    Cleaned(Box<PartitionCleanReport>),
     /// Retention deleted segments of a compacted partition (the cleaner thread
     /// runs `deleteOldSegments` on compacted logs after each attempt,
     /// `CleanerThread.cleanFilthiestLog`; time/size only under `compact,delete`).
@@ -1222,11 +1246,11 @@ impl LogCleaner {
                     match t.partition_mut(p) {
                         Some(part) => {
                             let report = clean_with(part.log_mut(), &config, &self.config, now)?;
-                            events.push(CleanerEvent::Cleaned(PartitionCleanReport {
+                            events.push(CleanerEvent::Cleaned(Box::new(PartitionCleanReport {
                                 topic: name,
                                 partition: p,
                                 report,
-                            }));
+                            })));
                             true
                         }
                         None => false,

@@ -112,7 +112,10 @@ impl RetentionReport {
         #[cfg(debug_assertions)]
         {
             assert!(self.log_start_offset_after >= self.log_start_offset_before);
-            assert!(self.deleted.windows(2).all(|w| w[0].next_offset == w[1].base_offset));
+            assert!(self
+                .deleted
+                .windows(2)
+                .all(|w| w[0].next_offset == w[1].base_offset));
         }
     }
 }
@@ -120,7 +123,10 @@ impl RetentionReport {
 /// `deletableSegments`: how many leading segments satisfy `predicate` (given the
 /// segment and whether a next one exists), are wholly below the high watermark,
 /// and are not an empty last segment.
-fn deletable_prefix(log: &Log, mut predicate: impl FnMut(&Segment, Option<&Segment>) -> bool) -> usize {
+fn deletable_prefix(
+    log: &Log,
+    mut predicate: impl FnMut(&Segment, Option<&Segment>) -> bool,
+) -> usize {
     let segs = log.segments();
     let hw = log.high_watermark();
     let mut n = 0;
@@ -174,7 +180,9 @@ pub fn delete_old_segments(log: &mut Log, config: &TopicConfig, now: Millis) -> 
 
     // 1. log start offset breach
     let log_start = log.log_start_offset();
-    let n = deletable_prefix(log, |_, next| next.is_some_and(|s| s.base_offset() <= log_start));
+    let n = deletable_prefix(log, |_, next| {
+        next.is_some_and(|s| s.base_offset() <= log_start)
+    });
     delete_prefix(
         log,
         n,
@@ -282,7 +290,11 @@ impl RetentionScheduler {
 
     /// A scheduler with explicit `log.initial.task.delay.ms` (≥ 0) and
     /// `log.retention.check.interval.ms` (≥ 1).
-    pub fn with_intervals(now: Millis, initial_delay_ms: i64, interval_ms: i64) -> Result<Self, RetentionError> {
+    pub fn with_intervals(
+        now: Millis,
+        initial_delay_ms: i64,
+        interval_ms: i64,
+    ) -> Result<Self, RetentionError> {
         if initial_delay_ms < 0 {
             return Err(RetentionError::InvalidConfig {
                 name: "log.initial.task.delay.ms".into(),

@@ -95,7 +95,12 @@ impl Table {
 
     /// Reads `log` from its log start offset like a consumer of `partition`
     /// and applies every record.
-    pub fn read_log(&mut self, partition: i32, log: &Log, isolation: IsolationLevel) -> Result<(), FetchError> {
+    pub fn read_log(
+        &mut self,
+        partition: i32,
+        log: &Log,
+        isolation: IsolationLevel,
+    ) -> Result<(), FetchError> {
         let txns = TransactionIndex::scan(log);
         let upper = match isolation {
             IsolationLevel::ReadUncommitted => log.high_watermark(),
@@ -131,7 +136,11 @@ impl Table {
     }
 
     /// The table of one log.
-    pub fn from_log(partition: i32, log: &Log, isolation: IsolationLevel) -> Result<Self, FetchError> {
+    pub fn from_log(
+        partition: i32,
+        log: &Log,
+        isolation: IsolationLevel,
+    ) -> Result<Self, FetchError> {
         let mut t = Self::new();
         t.read_log(partition, log, isolation)?;
         Ok(t)
@@ -169,7 +178,10 @@ impl Table {
     pub fn debug_check_invariants(&self) {
         #[cfg(debug_assertions)]
         {
-            assert!(self.entries.len() as u64 <= self.records_read - self.tombstones_read.min(self.records_read));
+            assert!(
+                self.entries.len() as u64
+                    <= self.records_read - self.tombstones_read.min(self.records_read)
+            );
         }
     }
 }

@@ -47,7 +47,10 @@ fn append(log: &mut Log, keys: &[i32], pid: i64, txn: bool) -> (i64, i64) {
 
 fn append_kv(log: &mut Log, key: &str, value: Option<&str>, ts: i64) -> i64 {
     let off = log
-        .append(RecordInput::new(Some(key.as_bytes()), value.map(str::as_bytes), ts), ts)
+        .append(
+            RecordInput::new(Some(key.as_bytes()), value.map(str::as_bytes), ts),
+            ts,
+        )
         .unwrap();
     log.advance_high_watermark(log.log_end_offset()).unwrap();
     off
@@ -74,7 +77,12 @@ fn marker(log: &mut Log, pid: i64, kind: ControlRecordType) -> i64 {
 fn keys_in_log(log: &Log) -> Vec<i32> {
     log.iter()
         .filter(|r| !r.batch.attributes.is_control && r.key.is_some() && r.value.is_some())
-        .map(|r| std::str::from_utf8(r.key.unwrap()).unwrap().parse().unwrap())
+        .map(|r| {
+            std::str::from_utf8(r.key.unwrap())
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
         .collect()
 }
 
@@ -116,17 +124,26 @@ fn test_partial_segment_clean() {
 
     log.set_cleaner_checkpoint(Some(2));
     let r = clean_with(&mut log, &cfg, &cc, 0).unwrap();
-    assert_eq!((keys_in_log(&log), offsets_in_log(&log)), (vec![1, 0, 1, 0], vec![1, 2, 3, 4]));
+    assert_eq!(
+        (keys_in_log(&log), offsets_in_log(&log)),
+        (vec![1, 0, 1, 0], vec![1, 2, 3, 4])
+    );
     assert!(r.offset_map_full);
     assert_eq!(r.end_offset, 3);
     assert_eq!(log.cleaner_checkpoint(), Some(3));
 
     let r = clean_with(&mut log, &cfg, &cc, 0).unwrap();
-    assert_eq!((keys_in_log(&log), offsets_in_log(&log)), (vec![0, 1, 0], vec![2, 3, 4]));
+    assert_eq!(
+        (keys_in_log(&log), offsets_in_log(&log)),
+        (vec![0, 1, 0], vec![2, 3, 4])
+    );
     assert_eq!(r.end_offset, 4);
 
     let r = clean_with(&mut log, &cfg, &cc, 0).unwrap();
-    assert_eq!((keys_in_log(&log), offsets_in_log(&log)), (vec![1, 0], vec![3, 4]));
+    assert_eq!(
+        (keys_in_log(&log), offsets_in_log(&log)),
+        (vec![1, 0], vec![3, 4])
+    );
     assert!(!r.offset_map_full);
     assert_eq!(r.end_offset, 5);
 }
@@ -145,7 +162,8 @@ fn test_log_cleaner_stats() {
     assert_eq!(r.records_after, 2); // messagesWritten
     assert_eq!(r.keys_kept, 2);
     assert_eq!(offsets_in_log(&log), vec![3, 4]);
-    let removed: Vec<(i64, RemovalReason)> = r.removed.iter().map(|x| (x.offset, x.reason)).collect();
+    let removed: Vec<(i64, RemovalReason)> =
+        r.removed.iter().map(|x| (x.offset, x.reason)).collect();
     assert_eq!(
         removed,
         vec![
@@ -162,13 +180,27 @@ fn test_log_cleaner_stats() {
 fn test_log_to_clean_with_uncleanable_section() {
     // One record per segment: segment.bytes = one batch.
     let one = batch_size_in_bytes(&[RecordInput::new(Some(b"0"), Some(b"0"), 1)]) as i32;
-    let mut log = Log::new(LogConfig { segment_bytes: one, ..LogConfig::default() }, 0);
+    let mut log = Log::new(
+        LogConfig {
+            segment_bytes: one,
+            ..LogConfig::default()
+        },
+        0,
+    );
     for i in 0..8 {
         let k = i.to_string();
-        log.append(RecordInput::new(Some(k.as_bytes()), Some(k.as_bytes()), 1), 1).unwrap();
+        log.append(
+            RecordInput::new(Some(k.as_bytes()), Some(k.as_bytes()), 1),
+            1,
+        )
+        .unwrap();
     }
     assert_eq!(log.segments().len(), 8);
-    let segs: Vec<(i64, u64)> = log.segments().iter().map(|s| (s.base_offset(), s.size_in_bytes())).collect();
+    let segs: Vec<(i64, u64)> = log
+        .segments()
+        .iter()
+        .map(|s| (s.base_offset(), s.size_in_bytes()))
+        .collect();
     // firstDirty = seg2.base; the HW (hence LSO) at seg4.base makes seg4 uncleanable.
     log.set_cleaner_checkpoint(Some(segs[2].0));
     log.advance_high_watermark(segs[4].0).unwrap();
@@ -201,12 +233,21 @@ fn uncleanable_offset_rounds_down_to_its_segment() {
     let r = clean(&mut log, &compact(), 0).unwrap();
     assert_eq!(r.end_offset, 5);
     assert_eq!(r.records_before, 5);
-    assert_eq!(r.records_after, 5, "keys 0..4 are all distinct in the cleaned range");
+    assert_eq!(
+        r.records_after, 5,
+        "keys 0..4 are all distinct in the cleaned range"
+    );
 }
 
 #[test]
 fn test_cleaning_with_deletes() {
-    let mut log = Log::new(LogConfig { segment_bytes: 1024, ..LogConfig::default() }, 0);
+    let mut log = Log::new(
+        LogConfig {
+            segment_bytes: 1024,
+            ..LogConfig::default()
+        },
+        0,
+    );
     let mut n = 0;
     while log.segments().len() < 2 {
         append(&mut log, &[n], -1, false);
@@ -224,9 +265,18 @@ fn test_cleaning_with_deletes() {
     }
     let r = clean(&mut log, &compact(), 1).unwrap();
     let left = keys_in_log(&log);
-    assert!(left.iter().all(|k| !deleted.contains(k)), "no deleted key remains");
-    assert!(keys.iter().filter(|k| *k % 2 == 1).all(|k| left.contains(k)));
-    assert!(r.tombstones_kept >= deleted.len() - 1, "tombstones survive their first pass");
+    assert!(
+        left.iter().all(|k| !deleted.contains(k)),
+        "no deleted key remains"
+    );
+    assert!(keys
+        .iter()
+        .filter(|k| *k % 2 == 1)
+        .all(|k| left.contains(k)));
+    assert!(
+        r.tombstones_kept >= deleted.len() - 1,
+        "tombstones survive their first pass"
+    );
 }
 
 #[test]
@@ -255,7 +305,10 @@ fn test_clean_tombstone_horizon_is_based_on_clean_time() {
     let r = clean(&mut log, &compact(), now + DRM).unwrap();
     assert_eq!(log.iter().map(|r| r.offset).collect::<Vec<_>>(), vec![2, 3]);
     assert_eq!(r.tombstones_removed, 1);
-    assert!(r.removed.iter().any(|x| x.offset == 1 && x.reason == RemovalReason::TombstoneExpired));
+    assert!(r
+        .removed
+        .iter()
+        .any(|x| x.offset == 1 && x.reason == RemovalReason::TombstoneExpired));
 }
 
 #[test]
@@ -268,7 +321,10 @@ fn tombstone_two_pass_lifecycle_matches_reference_model() {
     log.roll(1);
     let all = |log: &Log| log.iter().map(|r| r.offset).collect::<Vec<_>>();
     clean(&mut log, &compact(), 1000).unwrap();
-    let recs: Vec<(i64, Option<Vec<u8>>)> = log.iter().map(|r| (r.offset, r.value.map(<[u8]>::to_vec))).collect();
+    let recs: Vec<(i64, Option<Vec<u8>>)> = log
+        .iter()
+        .map(|r| (r.offset, r.value.map(<[u8]>::to_vec)))
+        .collect();
     assert_eq!(recs, vec![(1, None), (2, Some(b"v".to_vec()))]);
     log.set_cleaner_checkpoint(None);
     clean(&mut log, &compact(), 1000 + DRM - 1).unwrap();
@@ -293,7 +349,10 @@ fn quiet_partition_keeps_its_tombstones() {
     assert!(!ltc.is_eligible());
     assert_eq!(
         clean(&mut log, &compact(), 5 + 10 * DRM).unwrap_err(),
-        CleanError::NothingToClean { first_dirty_offset: 1, first_uncleanable_offset: 1 }
+        CleanError::NothingToClean {
+            first_dirty_offset: 1,
+            first_uncleanable_offset: 1
+        }
     );
     assert_eq!(log.iter().next().map(|r| r.offset), Some(0));
 }
@@ -303,12 +362,16 @@ fn unkeyed_records_are_dropped() {
     // LogCleanerTest.testCleaningWithUnkeyedMessages: a topic switched from delete to compact.
     let mut log = new_log();
     append_kv(&mut log, "k", Some("1"), 1);
-    log.append(RecordInput::new(None, Some(b"x"), 1), 1).unwrap();
+    log.append(RecordInput::new(None, Some(b"x"), 1), 1)
+        .unwrap();
     append_kv(&mut log, "k", Some("2"), 1);
     log.roll(1);
     let r = clean(&mut log, &compact(), 1).unwrap();
     let reasons: Vec<_> = r.removed.iter().map(|x| (x.offset, x.reason)).collect();
-    assert_eq!(reasons, vec![(0, RemovalReason::Superseded), (1, RemovalReason::NoKey)]);
+    assert_eq!(
+        reasons,
+        vec![(0, RemovalReason::Superseded), (1, RemovalReason::NoKey)]
+    );
     assert_eq!(offsets_in_log(&log), vec![2]);
 }
 
@@ -325,7 +388,10 @@ fn test_basic_transaction_aware_cleaning() {
     log.roll(1);
     let idx = cleaner::TransactionIndex::scan(&log);
     assert_eq!(idx.aborted.len(), 1);
-    assert_eq!((idx.aborted[0].first_offset, idx.aborted[0].last_offset), (0, 6));
+    assert_eq!(
+        (idx.aborted[0].first_offset, idx.aborted[0].last_offset),
+        (0, 6)
+    );
     let r = clean(&mut log, &compact(), 0).unwrap();
     assert_eq!(keys_in_log(&log), vec![3, 2]);
     assert_eq!(offsets_in_log(&log), vec![3, 6, 7, 8, 9]);
@@ -352,20 +418,35 @@ fn test_commit_marker_removal() {
     marker(&mut log, 1, ControlRecordType::Commit);
     log.roll(1);
     clean(&mut log, &cfg, LARGE).unwrap();
-    assert_eq!((keys_in_log(&log), offsets_in_log(&log)), (vec![1, 3, 2], vec![0, 2, 3, 4, 5]));
+    assert_eq!(
+        (keys_in_log(&log), offsets_in_log(&log)),
+        (vec![1, 3, 2], vec![0, 2, 3, 4, 5])
+    );
     append(&mut log, &[1, 3], 1, true);
     marker(&mut log, 1, ControlRecordType::Commit);
     log.roll(1);
     clean(&mut log, &cfg, LARGE).unwrap();
     // Marker 3 is kept: its transaction still had batches during this pass.
-    assert_eq!((keys_in_log(&log), offsets_in_log(&log)), (vec![2, 1, 3], vec![3, 4, 5, 6, 7, 8]));
+    assert_eq!(
+        (keys_in_log(&log), offsets_in_log(&log)),
+        (vec![2, 1, 3], vec![3, 4, 5, 6, 7, 8])
+    );
     log.set_cleaner_checkpoint(Some(0));
     let r = clean(&mut log, &cfg, LARGE).unwrap();
-    assert_eq!((keys_in_log(&log), offsets_in_log(&log)), (vec![2, 1, 3], vec![3, 4, 5, 6, 7, 8]));
-    assert!(r.delete_horizons_set >= 1, "the now-discardable marker gets a horizon");
+    assert_eq!(
+        (keys_in_log(&log), offsets_in_log(&log)),
+        (vec![2, 1, 3], vec![3, 4, 5, 6, 7, 8])
+    );
+    assert!(
+        r.delete_horizons_set >= 1,
+        "the now-discardable marker gets a horizon"
+    );
     log.set_cleaner_checkpoint(Some(0));
     let r = clean(&mut log, &cfg, i64::MAX).unwrap();
-    assert_eq!((keys_in_log(&log), offsets_in_log(&log)), (vec![2, 1, 3], vec![4, 5, 6, 7, 8]));
+    assert_eq!(
+        (keys_in_log(&log), offsets_in_log(&log)),
+        (vec![2, 1, 3], vec![4, 5, 6, 7, 8])
+    );
     assert!(r
         .removed
         .iter()
@@ -386,7 +467,13 @@ fn test_duplicate_check_after_cleaning() {
     assert_eq!(offsets_in_log(&log), vec![1, 3, 6, 7]);
     assert_eq!(r.empty_batches_retained, 0);
     let batches: Vec<_> = log.segments()[0].batches().to_vec();
-    assert_eq!(batches.iter().map(|b| b.attributes.producer_id).collect::<Vec<_>>(), vec![1, 2, 3]);
+    assert_eq!(
+        batches
+            .iter()
+            .map(|b| b.attributes.producer_id)
+            .collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
 }
 
 #[test]
@@ -400,13 +487,19 @@ fn test_deleted_batches_with_no_messages_read() {
     marker(&mut log, 1, ControlRecordType::Commit);
     log.roll(1);
     clean(&mut log, &cfg, LARGE).unwrap();
-    assert_eq!((keys_in_log(&log), offsets_in_log(&log)), (vec![2], vec![1, 3, 4]));
+    assert_eq!(
+        (keys_in_log(&log), offsets_in_log(&log)),
+        (vec![2], vec![1, 3, 4])
+    );
     // runTwoPassClean
     log.set_cleaner_checkpoint(Some(0));
     clean(&mut log, &cfg, LARGE).unwrap();
     log.set_cleaner_checkpoint(Some(0));
     clean(&mut log, &cfg, LARGE + DRM + 1).unwrap();
-    assert_eq!((keys_in_log(&log), offsets_in_log(&log)), (vec![2], vec![3, 4]));
+    assert_eq!(
+        (keys_in_log(&log), offsets_in_log(&log)),
+        (vec![2], vec![3, 4])
+    );
 }
 
 #[test]
@@ -429,14 +522,23 @@ fn open_transaction_bounds_the_cleanable_range() {
 #[test]
 fn dirty_ratio_must_exceed_min_cleanable_ratio() {
     let one = batch_size_in_bytes(&[RecordInput::new(Some(b"0"), Some(b"0"), 1)]) as i32;
-    let mut log = Log::new(LogConfig { segment_bytes: one, ..LogConfig::default() }, 0);
+    let mut log = Log::new(
+        LogConfig {
+            segment_bytes: one,
+            ..LogConfig::default()
+        },
+        0,
+    );
     for i in 0..5 {
         append(&mut log, &[i], -1, false);
     }
     log.set_cleaner_checkpoint(Some(2)); // clean 0..2, dirty 2..4, active 4
     let at = |ratio: &str| {
-        let cfg = TopicConfig::from_overrides([("cleanup.policy", "compact"), ("min.cleanable.dirty.ratio", ratio)])
-            .unwrap();
+        let cfg = TopicConfig::from_overrides([
+            ("cleanup.policy", "compact"),
+            ("min.cleanable.dirty.ratio", ratio),
+        ])
+        .unwrap();
         assess(&log, &cfg, 0)
     };
     assert_eq!(at("0.5").cleanable_ratio, 0.5);
@@ -444,7 +546,10 @@ fn dirty_ratio_must_exceed_min_cleanable_ratio() {
     assert_eq!(at("0.49").trigger, Some(CleanTrigger::DirtyRatio));
     let mut log2 = log.clone();
     let cfg = TopicConfig::from_overrides([("cleanup.policy", "compact")]).unwrap();
-    assert_eq!(cleaner::clean_if_eligible(&mut log2, &cfg, &CleanerConfig::default(), 0), Ok(None));
+    assert_eq!(
+        cleaner::clean_if_eligible(&mut log2, &cfg, &CleanerConfig::default(), 0),
+        Ok(None)
+    );
     assert_eq!(log2, log);
 }
 
@@ -461,7 +566,11 @@ fn max_compaction_lag_forces_cleaning_and_ignores_zero_timestamps() {
         ("max.compaction.lag.ms", "1000"),
     ])
     .unwrap();
-    assert_eq!(assess(&log, &cfg, 1100).trigger, None, "100 < 1100-1000 is false");
+    assert_eq!(
+        assess(&log, &cfg, 1100).trigger,
+        None,
+        "100 < 1100-1000 is false"
+    );
     let ltc = assess(&log, &cfg, 1101);
     assert_eq!(ltc.trigger, Some(CleanTrigger::MaxCompactionLag));
     assert_eq!(ltc.max_compaction_delay_ms, 1);
@@ -481,7 +590,11 @@ fn min_compaction_lag_holds_back_young_segments() {
     append_kv(&mut log, "a", Some("2"), 500);
     log.roll(500);
     append_kv(&mut log, "a", Some("3"), 900);
-    let cfg = TopicConfig::from_overrides([("cleanup.policy", "compact"), ("min.compaction.lag.ms", "300")]).unwrap();
+    let cfg = TopicConfig::from_overrides([
+        ("cleanup.policy", "compact"),
+        ("min.compaction.lag.ms", "300"),
+    ])
+    .unwrap();
     // At 700: segment 1 (largest ts 500) is younger than 700-300 → uncleanable from offset 1.
     assert_eq!(assess(&log, &cfg, 700).first_uncleanable_offset, 1);
     assert_eq!(assess(&log, &cfg, 801).first_uncleanable_offset, 2);
@@ -492,11 +605,20 @@ fn min_compaction_lag_holds_back_young_segments() {
 
 #[test]
 fn small_cleaned_segments_are_grouped_up_to_segment_bytes() {
-    assert_eq!(cleaner::group_segments_by_size(&[5, 5, 5], 10), vec![0..2, 2..3]);
-    assert_eq!(cleaner::group_segments_by_size(&[0, 12, 0], 10), vec![0..1, 1..2, 2..3]);
+    assert_eq!(
+        cleaner::group_segments_by_size(&[5, 5, 5], 10),
+        vec![0..2, 2..3]
+    );
+    assert_eq!(
+        cleaner::group_segments_by_size(&[0, 12, 0], 10),
+        vec![0..1, 1..2, 2..3]
+    );
     let five = 5 * batch_size_in_bytes(&[RecordInput::new(Some(b"0"), Some(b"0"), 1)]) as i32;
-    let cfg = TopicConfig::from_overrides([("cleanup.policy", "compact"), ("segment.bytes", &five.to_string())])
-        .unwrap();
+    let cfg = TopicConfig::from_overrides([
+        ("cleanup.policy", "compact"),
+        ("segment.bytes", &five.to_string()),
+    ])
+    .unwrap();
     let mut log = Log::new(cfg.log_config(), 0);
     for _ in 0..4 {
         for _ in 0..5 {
@@ -524,10 +646,23 @@ fn cleaner_errors_read_like_kafka() {
     append(&mut log, &[1], -1, false);
     log.roll(1);
     let e = clean(&mut log, &TopicConfig::default(), 0).unwrap_err();
-    assert_eq!(e.to_string(), "The log cleaner only cleans compacted topics, but cleanup.policy=delete");
-    let tiny = CleanerConfig { dedupe_buffer_size: 24, io_buffer_load_factor: 1.0, ..CleanerConfig::default() };
-    assert!(matches!(clean_with(&mut log, &compact(), &tiny, 0), Err(CleanError::OffsetMapTooSmall { slots: 1, .. })));
-    let bad = CleanerConfig { threads: 0, ..CleanerConfig::default() };
+    assert_eq!(
+        e.to_string(),
+        "The log cleaner only cleans compacted topics, but cleanup.policy=delete"
+    );
+    let tiny = CleanerConfig {
+        dedupe_buffer_size: 24,
+        io_buffer_load_factor: 1.0,
+        ..CleanerConfig::default()
+    };
+    assert!(matches!(
+        clean_with(&mut log, &compact(), &tiny, 0),
+        Err(CleanError::OffsetMapTooSmall { slots: 1, .. })
+    ));
+    let bad = CleanerConfig {
+        threads: 0,
+        ..CleanerConfig::default()
+    };
     assert_eq!(
         bad.validate().unwrap_err().to_string(),
         "Invalid value 0 for configuration log.cleaner.threads: Value must be at least 1"
@@ -538,9 +673,15 @@ fn cleaner_errors_read_like_kafka() {
     wide.roll(1);
     assert!(matches!(
         clean_with(&mut wide, &compact(), &one_key_cleaner(), 0),
-        Err(CleanError::OffsetMapFullAtFirstBatch { max_entries: 1, first_dirty_offset: 0 })
+        Err(CleanError::OffsetMapFullAtFirstBatch {
+            max_entries: 1,
+            first_dirty_offset: 0
+        })
     ));
-    assert_eq!(CleanerConfig::default().max_offset_map_entries(), Ok(5_033_164));
+    assert_eq!(
+        CleanerConfig::default().max_offset_map_entries(),
+        Ok(5_033_164)
+    );
 }
 
 #[test]
@@ -551,16 +692,31 @@ fn automatic_cleaner_picks_the_filthiest_partition_and_backs_off() {
             name: "users".into(),
             partitions: 2,
             replication_factor: 1,
-            configs: vec![("cleanup.policy".into(), "compact".into()), ("segment.bytes".into(), "300".into())],
+            configs: vec![
+                ("cleanup.policy".into(), "compact".into()),
+                ("segment.bytes".into(), "300".into()),
+            ],
         })
         .unwrap();
     let topic = cluster.topic_mut("users").unwrap();
     for i in 0..40 {
         let k = format!("k{}", i % 3);
         let v = i.to_string();
-        topic.produce(0, RecordInput::new(Some(k.as_bytes()), Some(v.as_bytes()), 10), 10).unwrap();
+        topic
+            .produce(
+                0,
+                RecordInput::new(Some(k.as_bytes()), Some(v.as_bytes()), 10),
+                10,
+            )
+            .unwrap();
         if i % 4 == 0 {
-            topic.produce(1, RecordInput::new(Some(k.as_bytes()), Some(v.as_bytes()), 10), 10).unwrap();
+            topic
+                .produce(
+                    1,
+                    RecordInput::new(Some(k.as_bytes()), Some(v.as_bytes()), 10),
+                    10,
+                )
+                .unwrap();
         }
     }
     let before = Table::from_topic(topic, IsolationLevel::ReadUncommitted).unwrap();
@@ -577,7 +733,11 @@ fn automatic_cleaner_picks_the_filthiest_partition_and_backs_off() {
         })
         .collect();
     // Highest ratio first; the other one on the same wake-up.
-    let first = if p0.cleanable_ratio >= p1.cleanable_ratio { 0 } else { 1 };
+    let first = if p0.cleanable_ratio >= p1.cleanable_ratio {
+        0
+    } else {
+        1
+    };
     assert_eq!(cleaned, vec![first, 1 - first]);
     assert_eq!(lc.next_wakeup_ms(), 16_000);
     assert!(lc.poll([&mut *topic], 15_999).unwrap().is_empty());
@@ -585,7 +745,11 @@ fn automatic_cleaner_picks_the_filthiest_partition_and_backs_off() {
     assert!(lc.poll([&mut *topic], 16_000).unwrap().is_empty());
     // The table a consumer rebuilds is the same before and after.
     let after = Table::from_topic(topic, IsolationLevel::ReadUncommitted).unwrap();
-    let entries = |t: &Table| t.iter().map(|(k, e)| (k.to_vec(), e.value.clone(), e.offset)).collect::<Vec<_>>();
+    let entries = |t: &Table| {
+        t.iter()
+            .map(|(k, e)| (k.to_vec(), e.value.clone(), e.offset))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(entries(&after), entries(&before));
     assert_eq!(after.len(), 3);
     assert!(after.records_read < before.records_read);
@@ -616,7 +780,13 @@ type Owned = (i64, Option<Vec<u8>>, Option<Vec<u8>>);
 
 fn snapshot(log: &Log) -> Vec<Owned> {
     log.iter()
-        .map(|r| (r.offset, r.key.map(<[u8]>::to_vec), r.value.map(<[u8]>::to_vec)))
+        .map(|r| {
+            (
+                r.offset,
+                r.key.map(<[u8]>::to_vec),
+                r.value.map(<[u8]>::to_vec),
+            )
+        })
         .collect()
 }
 

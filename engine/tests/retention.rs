@@ -33,7 +33,10 @@ fn fifteen(cfg: &TopicConfig, ts: i64) -> Log {
 
 #[test]
 fn should_delete_size_based_segments() {
-    let cfg = config(&[("segment.bytes", (5 * batch()).to_string()), ("retention.bytes", (10 * batch()).to_string())]);
+    let cfg = config(&[
+        ("segment.bytes", (5 * batch()).to_string()),
+        ("retention.bytes", (10 * batch()).to_string()),
+    ]);
     let mut log = fifteen(&cfg, 10);
     let r = delete_old_segments(&mut log, &cfg, 20);
     assert_eq!(log.segments().len(), 2);
@@ -41,15 +44,24 @@ fn should_delete_size_based_segments() {
     assert_eq!(r.deleted.len(), 1);
     assert_eq!(
         r.deleted[0].reason,
-        DeletionReason::RetentionSizeBreach { retention_bytes: 10 * batch(), log_size_bytes: 15 * batch() as u64 }
+        DeletionReason::RetentionSizeBreach {
+            retention_bytes: 10 * batch(),
+            log_size_bytes: 15 * batch() as u64
+        }
     );
-    assert_eq!((r.log_start_offset_before, r.log_start_offset_after), (0, 5));
+    assert_eq!(
+        (r.log_start_offset_before, r.log_start_offset_after),
+        (0, 5)
+    );
     assert_eq!(r.records_deleted(), 5);
 }
 
 #[test]
 fn should_not_delete_size_based_segments_when_under_retention_size() {
-    let cfg = config(&[("segment.bytes", (5 * batch()).to_string()), ("retention.bytes", (15 * batch()).to_string())]);
+    let cfg = config(&[
+        ("segment.bytes", (5 * batch()).to_string()),
+        ("retention.bytes", (15 * batch()).to_string()),
+    ]);
     let mut log = fifteen(&cfg, 10);
     let r = delete_old_segments(&mut log, &cfg, 20);
     assert_eq!(log.segments().len(), 3);
@@ -66,7 +78,9 @@ fn should_delete_time_based_segments_ready_to_be_deleted() {
         ]);
         let mut log = fifteen(&cfg, 10);
         // Strictly greater than retention.ms: at exactly 10 + 10000 nothing goes.
-        assert!(delete_old_segments(&mut log, &cfg, 10_010).deleted.is_empty());
+        assert!(delete_old_segments(&mut log, &cfg, 10_010)
+            .deleted
+            .is_empty());
         let r = delete_old_segments(&mut log, &cfg, 10_011);
         assert_eq!(log.segments().len(), 1, "{policy}");
         assert!(log.active_segment().is_empty());
@@ -74,7 +88,13 @@ fn should_delete_time_based_segments_ready_to_be_deleted() {
         assert_eq!(log.log_end_offset(), 15);
         assert!(r.rolled_new_active_segment);
         assert_eq!(r.deleted.len(), 3);
-        assert!(matches!(r.deleted[2].reason, DeletionReason::RetentionMsBreach { retention_ms: 10_000, largest_timestamp: 10 }));
+        assert!(matches!(
+            r.deleted[2].reason,
+            DeletionReason::RetentionMsBreach {
+                retention_ms: 10_000,
+                largest_timestamp: 10
+            }
+        ));
     }
 }
 
@@ -105,13 +125,18 @@ fn should_delete_start_offset_breached_segments_when_policy_does_not_include_del
 
 #[test]
 fn test_delete_old_segments_respects_the_high_watermark() {
-    let cfg = config(&[("segment.bytes", (5 * batch()).to_string()), ("retention.ms", "100".into())]);
+    let cfg = config(&[
+        ("segment.bytes", (5 * batch()).to_string()),
+        ("retention.ms", "100".into()),
+    ]);
     let mut log = Log::new(cfg.log_config(), 0);
     for _ in 0..15 {
         log.append(rec(10), 10).unwrap();
     }
     // No HW: nothing may go, however old.
-    assert!(delete_old_segments(&mut log, &cfg, 1_000_000).deleted.is_empty());
+    assert!(delete_old_segments(&mut log, &cfg, 1_000_000)
+        .deleted
+        .is_empty());
     // HW inside the second segment: only the first goes.
     log.advance_high_watermark(7).unwrap();
     let r = delete_old_segments(&mut log, &cfg, 1_000_000);
@@ -126,7 +151,10 @@ fn test_delete_old_segments_respects_the_high_watermark() {
 
 #[test]
 fn only_a_prefix_is_deleted_by_time() {
-    let cfg = config(&[("segment.bytes", (5 * batch()).to_string()), ("retention.ms", "100".into())]);
+    let cfg = config(&[
+        ("segment.bytes", (5 * batch()).to_string()),
+        ("retention.ms", "100".into()),
+    ]);
     let mut log = Log::new(cfg.log_config(), 0);
     // Segment 0 has a future timestamp: it blocks the older segment behind it.
     for ts in [500, 500, 500, 500, 500, 10, 10, 10, 10, 10, 10] {
@@ -167,12 +195,18 @@ fn scheduler_runs_after_initial_delay_then_every_interval() {
     assert_eq!(s.next_run_ms(), 1_230_000);
     assert!(RetentionScheduler::with_intervals(0, 0, 0).is_err());
     // A compacted topic is left to the cleaner thread.
-    let t2 = TopicConfig::from_overrides([("cleanup.policy", "compact,delete"), ("retention.ms", "1")]).unwrap();
+    let t2 =
+        TopicConfig::from_overrides([("cleanup.policy", "compact,delete"), ("retention.ms", "1")])
+            .unwrap();
     topic.set_config(t2);
-    topic.produce(0, RecordInput::new(Some(b"k"), Some(b"v"), 0), 0).unwrap();
+    topic
+        .produce(0, RecordInput::new(Some(b"k"), Some(b"v"), 0), 0)
+        .unwrap();
     assert!(s.poll([&mut *topic], 2_000_000).is_empty());
     assert_eq!(
-        Table::from_topic(topic, IsolationLevel::ReadUncommitted).unwrap().len(),
+        Table::from_topic(topic, IsolationLevel::ReadUncommitted)
+            .unwrap()
+            .len(),
         1,
         "the record is still there"
     );
