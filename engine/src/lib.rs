@@ -20,6 +20,9 @@
 //!   buckets), [`skew`] measures per-partition load and raises the hot-partition
 //!   alarm, and [`mitigation`] compares the usual hot-key fixes and their
 //!   ordering cost.
+//! * [`cleaner`] compacts `cleanup.policy=compact` logs like Kafka's log
+//!   cleaner; [`retention`] deletes old segments by time, size and log start
+//!   offset; [`table`] reads a compacted topic as a table (latest value per key).
 //!
 //! ## Example
 //!
@@ -58,6 +61,7 @@
 //! * `segment.bytes` accepts Kafka's pre-4.0 minimum (14 bytes), so a segment
 //!   can hold a handful of records for teaching.
 
+pub mod cleaner;
 pub mod clock;
 pub mod cluster;
 pub mod config;
@@ -66,8 +70,10 @@ pub mod mitigation;
 pub mod partitioner;
 pub mod planner;
 pub mod record;
+pub mod retention;
 pub mod rng;
 pub mod scenario;
 pub mod skew;
+pub mod table;
 pub mod topic;
 pub mod workload;

@@ -139,6 +139,12 @@ pub struct BatchInfo {
     pub max_timestamp: Millis,
     /// Batch attributes (producer, transaction, control).
     pub attributes: BatchAttributes,
+    /// KIP-534 delete horizon: set by the first log-cleaner pass that recopies
+    /// this batch while it holds a tombstone or a discardable transaction marker
+    /// (`now + delete.retention.ms`); a later pass at `now >= horizon` drops them.
+    /// Kafka stores it in the batch's base timestamp with an attribute flag
+    /// (`DefaultRecordBatch.deleteHorizonMs`). `None` on appended batches.
+    pub delete_horizon_ms: Option<Millis>,
 }
 
 /// One segment of a log: records stored compactly in a single byte arena.
@@ -216,6 +222,17 @@ impl Segment {
         self.records.iter().map(move |e| self.view(e))
     }
 
+    /// The records at or after `offset`, in offset order (a seek, as the
+    /// offset index does).
+    pub fn records_from(&self, offset: i64) -> impl Iterator<Item = RecordView<'_>> + '_ {
+        let start = self.position_of(offset);
+        self.records
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .map(move |e| self.view(e))
+    }
+
     fn view<'a>(&'a self, e: &'a RecordEntry) -> RecordView<'a> {
         let mut at = e.data_start as usize;
         let key = (e.key_len >= 0).then(|| {
@@ -264,6 +281,7 @@ impl Segment {
             last_offset,
             max_timestamp: max_ts,
             attributes: attrs,
+            delete_horizon_ms: None,
         });
         self.first_batch_timestamp.get_or_insert(base_ts);
         self.max_timestamp = self.max_timestamp.max(max_ts);
@@ -349,6 +367,73 @@ impl Segment {
         }
         seg.next_offset = next_offset;
         seg
+    }
+
+    /// Appends a batch recopied by the log cleaner with the records it kept
+    /// (possibly none: an *empty batch* retained for producer state or to keep
+    /// the last offset of a cleaning round, `MemoryRecords.filterTo`
+    /// `BatchRetention.RETAIN_EMPTY`). Offsets, timestamps, headers and the
+    /// batch's attributes are preserved; the size counts one batch header plus
+    /// each kept record. The caller keeps batches in offset order.
+    pub(crate) fn push_recopied_batch<'a>(
+        &mut self,
+        batch: BatchInfo,
+        kept: impl IntoIterator<Item = RecordView<'a>>,
+    ) {
+        let batch_index = self.batches.len() as u32;
+        self.batches.push(batch);
+        self.size_in_bytes += u64::from(crate::record::RECORD_BATCH_OVERHEAD);
+        let mut any = false;
+        for r in kept {
+            if !any {
+                self.first_batch_timestamp.get_or_insert(r.timestamp);
+                any = true;
+            }
+            self.push_view(&r, batch_index);
+            self.size_in_bytes += u64::from(r.size_in_bytes);
+            self.max_timestamp = self.max_timestamp.max(r.timestamp);
+        }
+        self.next_offset = self.next_offset.max(batch.last_offset + 1);
+    }
+
+    /// Closes a recopied segment so that it covers `[base_offset, next_offset)`
+    /// like the segments it replaces (removed records and batches leave gaps).
+    pub(crate) fn finish_recopy(mut self, next_offset: i64) -> Self {
+        self.next_offset = self.next_offset.max(next_offset);
+        self
+    }
+
+    /// Copies a stored record's bytes (key, value, headers) verbatim.
+    fn push_view(&mut self, r: &RecordView<'_>, batch: u32) {
+        let data_start = self.arena.len() as u32;
+        if let Some(k) = r.key {
+            self.arena.extend_from_slice(k);
+        }
+        if let Some(v) = r.value {
+            self.arena.extend_from_slice(v);
+        }
+        let headers_start = self.headers.len() as u32;
+        let header_bytes: usize = r
+            .headers
+            .entries
+            .iter()
+            .map(|h| h.key_len as usize + h.value_len.max(0) as usize)
+            .sum();
+        if let Some(bytes) = r.headers.arena.get(..header_bytes) {
+            self.arena.extend_from_slice(bytes);
+        }
+        self.headers.extend_from_slice(r.headers.entries);
+        self.records.push(RecordEntry {
+            offset: r.offset,
+            timestamp: r.timestamp,
+            data_start,
+            key_len: r.key.map_or(-1, |k| k.len() as i32),
+            value_len: r.value.map_or(-1, |v| v.len() as i32),
+            headers_start,
+            headers_len: r.headers.entries.len() as u32,
+            size_in_bytes: r.size_in_bytes,
+            batch,
+        });
     }
 
     fn position_of(&self, offset: i64) -> usize {
@@ -461,6 +546,9 @@ pub struct Log {
     log_start_offset: i64,
     log_end_offset: i64,
     high_watermark: i64,
+    /// The log cleaner's checkpoint (`cleaner-offset-checkpoint`): the first
+    /// dirty offset, i.e. the end of the last cleaning. `None` before any clean.
+    cleaner_checkpoint: Option<i64>,
 }
 
 impl Log {
@@ -472,6 +560,7 @@ impl Log {
             log_start_offset: 0,
             log_end_offset: 0,
             high_watermark: 0,
+            cleaner_checkpoint: None,
         };
         log.debug_check_invariants();
         log
@@ -498,6 +587,16 @@ impl Log {
     /// Offset below which records are committed to the ISR and visible to consumers.
     pub fn high_watermark(&self) -> i64 {
         self.high_watermark
+    }
+    /// The log cleaner's checkpoint for this partition (first dirty offset),
+    /// `None` if the partition was never cleaned (`LogCleanerManager.allCleanerCheckpoints`).
+    pub fn cleaner_checkpoint(&self) -> Option<i64> {
+        self.cleaner_checkpoint
+    }
+    /// Sets the cleaner checkpoint (the cleaner does this after each pass;
+    /// an out-of-range value is reset to the log start by the cleaner, as Kafka does).
+    pub fn set_cleaner_checkpoint(&mut self, offset: Option<i64>) {
+        self.cleaner_checkpoint = offset;
     }
     /// All segments, oldest first; the last is the active segment.
     pub fn segments(&self) -> &[Segment] {
