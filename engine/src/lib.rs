@@ -56,6 +56,7 @@ pub mod clock;
 pub mod cluster;
 pub mod config;
 pub mod log;
+pub mod offsets;
 pub mod partitioner;
 pub mod record;
 pub mod rng;
