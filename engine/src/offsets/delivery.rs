@@ -183,6 +183,10 @@ pub struct DeliveryConfig {
     pub auto_offset_reset: AutoOffsetReset,
     /// Crash schedule.
     pub crashes: Vec<CrashAt>,
+    /// Offset committed for every partition before the run starts (as if an
+    /// earlier run, or `--reset-offsets --execute`, had committed it); `None`
+    /// starts a brand-new group that relies on `auto.offset.reset`.
+    pub initial_committed: Option<i64>,
     /// Time from a crash until the consumer polls again.
     pub restart_delay_ms: Millis,
     /// Poison records and DLQ, if any.
@@ -217,6 +221,7 @@ impl Default for DeliveryConfig {
             sink: SinkMode::AppendOnly,
             auto_offset_reset: AutoOffsetReset::Earliest,
             crashes: Vec::new(),
+            initial_committed: None,
             restart_delay_ms: 3_000,
             poison: None,
             retention: None,
@@ -575,7 +580,7 @@ impl DeliverySim {
             None => None,
         };
         let n = cfg.partitions as usize;
-        let tps = (0..cfg.partitions as i32).map(|p| TopicPartition::new(cfg.topic.clone(), p)).collect();
+        let tps: Vec<TopicPartition> = (0..cfg.partitions as i32).map(|p| TopicPartition::new(cfg.topic.clone(), p)).collect();
         let mut pending_crashes = cfg.crashes.clone();
         pending_crashes.sort_by_key(|c| c.batch);
         let next_auto = match cfg.strategy {
@@ -583,10 +588,15 @@ impl DeliverySim {
             _ => i64::MAX,
         };
         let next_ret = cfg.retention.map_or(i64::MAX, |r| r.check_interval_ms * 1_000);
-        let mut value = vec![b'v'; cfg.value_bytes];
-        value[0] = b'v';
+        let value = vec![b'v'; cfg.value_bytes];
+        let mut offsets = GroupOffsets::new(cfg.group.clone());
+        if let Some(c) = cfg.initial_committed {
+            for tp in &tps {
+                offsets.commit(tp, c, 0)?;
+            }
+        }
         Ok(Self {
-            offsets: GroupOffsets::new(cfg.group.clone()),
+            offsets,
             tps,
             dlq,
             now_us: 0,
@@ -757,6 +767,10 @@ impl DeliverySim {
                 }
             }
         }
+        self.maybe_sample()
+    }
+
+    fn maybe_sample(&mut self) -> Result<(), DeliveryError> {
         if self.now_us >= self.next_sample_us {
             let lag = self.total_lag();
             let now = self.now();
@@ -1026,6 +1040,7 @@ impl DeliverySim {
                 self.now_us = start_us + spent as i64;
                 self.write_to_sink(r);
             }
+            self.maybe_sample()?;
             if let CommitStrategy::AutoCommit { interval_ms, timing: AutoCommitTiming::Background } = self.cfg.strategy {
                 while self.now_us >= self.next_auto_commit_us {
                     self.commit_positions();
@@ -1172,4 +1187,288 @@ impl DeliverySim {
 /// Builds and runs a simulation in one call.
 pub fn simulate(cfg: DeliveryConfig) -> Result<DeliveryReport, DeliveryError> {
     DeliverySim::new(cfg)?.run()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Everything produced up front (1e9 records/s), one partition, full
+    /// 500-record batches: batch `b` holds offsets `500b .. 500b + 500`.
+    fn upfront(records: u64, strategy: CommitStrategy, crashes: Vec<CrashAt>) -> DeliveryConfig {
+        DeliveryConfig {
+            partitions: 1,
+            records,
+            produce_per_sec: 1e9,
+            consume_per_sec: 2_000.0,
+            strategy,
+            crashes,
+            ..DeliveryConfig::default()
+        }
+    }
+
+    fn crash(batch: u64, step: CrashStep) -> Vec<CrashAt> {
+        vec![CrashAt { batch, step }]
+    }
+
+    #[test]
+    fn commit_after_processing_replays_the_uncommitted_part_of_the_batch() {
+        let r = simulate(upfront(2_000, CommitStrategy::ManualSync, crash(1, CrashStep::MidBatch { processed: 200 }))).unwrap();
+        let l = r.ledger;
+        assert_eq!((l.processed_once, l.duplicated, l.duplicate_deliveries, l.lost), (1_800, 200, 200, 0));
+        assert!(l.balances());
+        assert_eq!(r.sink.duplicate_effects, 200);
+        // A crash after the write but before the commit replays the whole batch.
+        let r = simulate(upfront(2_000, CommitStrategy::ManualSync, crash(2, CrashStep::BeforeCommit))).unwrap();
+        assert_eq!((r.ledger.duplicated, r.ledger.lost), (500, 0));
+        // After a synchronous commit nothing is replayed.
+        let r = simulate(upfront(2_000, CommitStrategy::ManualSync, crash(2, CrashStep::AfterCommit))).unwrap();
+        assert_eq!((r.ledger.processed_once, r.ledger.duplicated), (2_000, 0));
+    }
+
+    #[test]
+    fn async_commit_lost_in_flight_replays_the_batch() {
+        let r = simulate(upfront(2_000, CommitStrategy::ManualAsync, crash(1, CrashStep::AfterCommit))).unwrap();
+        assert_eq!((r.ledger.duplicated, r.ledger.lost), (500, 0));
+    }
+
+    #[test]
+    fn commit_before_processing_loses_the_committed_unprocessed_gap() {
+        let r = simulate(upfront(2_000, CommitStrategy::CommitBeforeProcessing, crash(1, CrashStep::AfterCommit))).unwrap();
+        assert_eq!((r.ledger.lost, r.ledger.lost_committed_unprocessed, r.ledger.duplicated), (500, 500, 0));
+        let r = simulate(upfront(2_000, CommitStrategy::CommitBeforeProcessing, crash(1, CrashStep::MidBatch { processed: 200 }))).unwrap();
+        assert_eq!((r.ledger.processed_once, r.ledger.lost), (1_700, 300));
+        // Crashing before the commit is harmless: nothing was processed or committed.
+        let r = simulate(upfront(2_000, CommitStrategy::CommitBeforeProcessing, crash(1, CrashStep::BeforeCommit))).unwrap();
+        assert_eq!((r.ledger.processed_once, r.ledger.lost, r.ledger.duplicated), (2_000, 0, 0));
+    }
+
+    #[test]
+    fn background_auto_commit_can_lose_records_in_poll_auto_commit_cannot() {
+        // 50 records/s: a 500-record batch takes 10 s, the 5 s auto-commit timer
+        // fires mid-batch and commits offset 500 while records 250.. are unprocessed.
+        let cfg = |timing| DeliveryConfig {
+            consume_per_sec: 50.0,
+            ..upfront(1_000, CommitStrategy::AutoCommit { interval_ms: 5_000, timing }, crash(0, CrashStep::MidBatch { processed: 400 }))
+        };
+        let bg = simulate(cfg(AutoCommitTiming::Background)).unwrap();
+        assert_eq!((bg.ledger.lost, bg.ledger.duplicated), (100, 0));
+        let in_poll = simulate(cfg(AutoCommitTiming::InPoll)).unwrap();
+        assert_eq!((in_poll.ledger.lost, in_poll.ledger.duplicated), (0, 400));
+    }
+
+    #[test]
+    fn idempotent_sinks_absorb_duplicates_and_the_max_offset_view_hides_them() {
+        for sink in [SinkMode::AppendOnly, SinkMode::UpsertByKey, SinkMode::DedupeByOffset] {
+            let cfg = DeliveryConfig { sink, keys: 50, ..upfront(2_000, CommitStrategy::ManualSync, crash(1, CrashStep::AfterWrite)) };
+            let r = simulate(cfg).unwrap();
+            assert_eq!(r.ledger.duplicated, 500);
+            let expected = if sink == SinkMode::AppendOnly { 500 } else { 0 };
+            assert_eq!(r.sink.duplicate_effects, expected, "{sink:?}");
+            assert_eq!(r.sink.max_offset_view_rows, 50);
+            assert!(r.sink.max_offset_view_consistent);
+        }
+    }
+
+    #[test]
+    fn poison_records_go_to_the_dlq_and_are_counted_once() {
+        let cfg = DeliveryConfig {
+            poison: Some(PoisonConfig { every: 100, max_retries: 3, retry_backoff_ms: 100, dlq_topic: "events.DLQ".into() }),
+            ..upfront(1_000, CommitStrategy::ManualSync, vec![])
+        };
+        let mut sim = DeliverySim::new(cfg).unwrap();
+        let r = sim.run().unwrap();
+        assert_eq!((r.ledger.dead_lettered, r.ledger.processed_once, r.ledger.lost), (10, 1_000, 0));
+        let dlq = sim.dlq().unwrap().read_from(0).unwrap();
+        assert_eq!(dlq.len(), 10);
+        assert_eq!((dlq[0].original_offset, dlq[0].retries, dlq[0].group.as_str()), (99, 3, "pipeline"));
+    }
+
+    fn falling_behind(reset: AutoOffsetReset) -> DeliveryConfig {
+        DeliveryConfig {
+            partitions: 1,
+            records: 5_000,
+            produce_per_sec: 1_000.0,
+            consume_per_sec: 500.0,
+            auto_offset_reset: reset,
+            retention: Some(RetentionSettings { retention_ms: 2_000, retention_bytes: -1, segment_bytes: 5_000, check_interval_ms: 500 }),
+            ..DeliveryConfig::default()
+        }
+    }
+
+    #[test]
+    fn retention_shorter_than_lag_loses_data_with_earliest_and_latest() {
+        let e = simulate(falling_behind(AutoOffsetReset::Earliest)).unwrap();
+        assert!(e.ledger.lost > 0);
+        assert_eq!(e.ledger.lost, e.ledger.lost_to_offset_reset);
+        assert_eq!(e.ledger.duplicated, 0);
+        assert!(e.ledger.balances());
+        assert!(e.resets.iter().any(|x| x.source == PositionSource::OutOfRange));
+        let lost_in_resets: u64 = e.resets.iter().map(|x| x.lost).sum();
+        assert_eq!(lost_in_resets, e.ledger.lost);
+        assert!(e.segments_deleted > 0);
+        let l = simulate(falling_behind(AutoOffsetReset::Latest)).unwrap();
+        assert!(l.ledger.lost > e.ledger.lost, "latest jumps to the head and skips the whole backlog");
+        assert!(l.ledger.balances());
+        let none_without_commit = simulate(falling_behind(AutoOffsetReset::None)).unwrap_err();
+        assert!(matches!(none_without_commit, DeliveryError::Consumer(CommitError::NoOffsetForPartition { .. })));
+        let err = simulate(DeliveryConfig { initial_committed: Some(0), ..falling_behind(AutoOffsetReset::None) }).unwrap_err();
+        assert!(matches!(err, DeliveryError::Consumer(CommitError::OffsetOutOfRange { .. })), "{err}");
+        // Retention longer than the worst lag loses nothing.
+        let mut ok = falling_behind(AutoOffsetReset::Earliest);
+        ok.retention = Some(RetentionSettings { retention_ms: 60_000, ..ok.retention.unwrap() });
+        assert_eq!(simulate(ok).unwrap().ledger.lost, 0);
+    }
+
+    #[test]
+    fn latest_without_a_commit_skips_what_was_produced_before_the_restart() {
+        let cfg = DeliveryConfig { auto_offset_reset: AutoOffsetReset::Latest, ..upfront(1_000, CommitStrategy::ManualSync, crash(0, CrashStep::AfterPoll)) };
+        let r = simulate(cfg).unwrap();
+        // First start: record 0 existed already? No: at t = 0 all 1000 are produced, so
+        // the very first position is the HW and nothing is ever consumed.
+        assert_eq!(r.ledger.lost, 1_000);
+        assert_eq!(r.ledger.lost_to_offset_reset, 1_000);
+    }
+
+    #[test]
+    fn lag_alert_and_bounded_history() {
+        let cfg = DeliveryConfig {
+            records: 30_000,
+            produce_per_sec: 2_000.0,
+            consume_per_sec: 1_000.0,
+            lag_history_capacity: 16,
+            lag_sample_interval_ms: 100,
+            thresholds: LagThresholds::new(1_000, 10_000, 0).unwrap(),
+            ..DeliveryConfig::default()
+        };
+        let mut sim = DeliverySim::new(cfg).unwrap();
+        let r = sim.run().unwrap();
+        assert!(sim.lag_history().buckets().len() <= 16);
+        assert!(sim.lag_history().sample_count() > 100);
+        assert!(r.peak_lag >= 10_000);
+        let levels: Vec<AlertLevel> = sim.lag_alert().transitions().iter().map(|t| t.to).collect();
+        assert_eq!(levels, vec![AlertLevel::Warning, AlertLevel::Critical, AlertLevel::Warning, AlertLevel::Ok]);
+        assert_eq!(r.alert_level, AlertLevel::Ok);
+    }
+
+    #[test]
+    fn bad_configs_are_errors() {
+        for cfg in [
+            DeliveryConfig { partitions: 0, ..DeliveryConfig::default() },
+            DeliveryConfig { records: 0, ..DeliveryConfig::default() },
+            DeliveryConfig { consume_per_sec: f64::NAN, ..DeliveryConfig::default() },
+            DeliveryConfig { max_poll_records: 0, ..DeliveryConfig::default() },
+            DeliveryConfig { strategy: CommitStrategy::AutoCommit { interval_ms: 0, timing: AutoCommitTiming::InPoll }, ..DeliveryConfig::default() },
+            DeliveryConfig { topic: "bad topic".into(), ..DeliveryConfig::default() },
+        ] {
+            assert!(DeliverySim::new(cfg).is_err());
+        }
+    }
+
+    fn step_strategy() -> impl Strategy<Value = CrashStep> {
+        prop_oneof![
+            Just(CrashStep::AfterPoll),
+            (0usize..600).prop_map(|processed| CrashStep::MidBatch { processed }),
+            Just(CrashStep::AfterWrite),
+            Just(CrashStep::BeforeCommit),
+            Just(CrashStep::AfterCommit),
+        ]
+    }
+
+    fn crashes() -> impl Strategy<Value = Vec<CrashAt>> {
+        proptest::collection::vec((0u64..12, step_strategy()).prop_map(|(batch, step)| CrashAt { batch, step }), 0..6)
+    }
+
+    fn base(partitions: u32, records: u64, produce: f64, max_poll: usize, strategy: CommitStrategy, crashes: Vec<CrashAt>) -> DeliveryConfig {
+        DeliveryConfig {
+            partitions,
+            records,
+            keys: 37,
+            produce_per_sec: produce,
+            consume_per_sec: 1_500.0,
+            max_poll_records: max_poll,
+            strategy,
+            crashes,
+            restart_delay_ms: 700,
+            ..DeliveryConfig::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn commit_after_processing_never_loses(
+            partitions in 1u32..4, records in 1u64..2_500, produce in prop_oneof![Just(800.0), Just(1e9)],
+            max_poll in prop_oneof![Just(500usize), 1usize..200],
+            strategy in prop_oneof![
+                Just(CommitStrategy::ManualSync),
+                Just(CommitStrategy::ManualAsync),
+                Just(CommitStrategy::AutoCommit { interval_ms: 1_000, timing: AutoCommitTiming::InPoll }),
+            ],
+            crashes in crashes(),
+        ) {
+            let r = simulate(base(partitions, records, produce, max_poll, strategy, crashes)).unwrap();
+            prop_assert_eq!(r.ledger.lost, 0);
+            prop_assert!(r.ledger.balances());
+            prop_assert_eq!(r.ledger.produced, records);
+            prop_assert!(!r.truncated);
+        }
+
+        #[test]
+        fn commit_before_processing_loses_exactly_the_gap(
+            partitions in 1u32..4, records in 1u64..2_500, produce in prop_oneof![Just(800.0), Just(1e9)],
+            max_poll in prop_oneof![Just(500usize), 1usize..200],
+            crashes in crashes(),
+        ) {
+            let r = simulate(base(partitions, records, produce, max_poll, CommitStrategy::CommitBeforeProcessing, crashes)).unwrap();
+            let gap: u64 = r.crashes.iter().map(|c| match c.step {
+                CrashStep::AfterCommit | CrashStep::MidBatch { .. } | CrashStep::AfterWrite => (c.batch_len - c.handled_in_batch) as u64,
+                _ => 0,
+            }).sum();
+            prop_assert_eq!(r.ledger.lost, gap);
+            prop_assert_eq!(r.ledger.lost_committed_unprocessed, gap);
+            prop_assert_eq!(r.ledger.duplicated, 0);
+            prop_assert!(r.ledger.balances());
+        }
+
+        #[test]
+        fn ledger_always_balances_and_idempotent_sinks_have_no_duplicate_effects(
+            partitions in 1u32..4, records in 1u64..2_000,
+            strategy in prop_oneof![
+                Just(CommitStrategy::ManualSync),
+                Just(CommitStrategy::ManualAsync),
+                Just(CommitStrategy::CommitBeforeProcessing),
+                Just(CommitStrategy::AutoCommit { interval_ms: 300, timing: AutoCommitTiming::InPoll }),
+                Just(CommitStrategy::AutoCommit { interval_ms: 300, timing: AutoCommitTiming::Background }),
+            ],
+            sink in prop_oneof![Just(SinkMode::AppendOnly), Just(SinkMode::UpsertByKey), Just(SinkMode::DedupeByOffset)],
+            reset in prop_oneof![Just(AutoOffsetReset::Earliest), Just(AutoOffsetReset::Latest)],
+            retention in proptest::option::of(500i64..5_000),
+            poison in proptest::option::of(3u64..50),
+            crashes in crashes(),
+        ) {
+            let cfg = DeliveryConfig {
+                sink,
+                auto_offset_reset: reset,
+                consume_per_sec: 600.0,
+                retention: retention.map(|ms| RetentionSettings { retention_ms: ms, retention_bytes: -1, segment_bytes: 3_000, check_interval_ms: 250 }),
+                poison: poison.map(|every| PoisonConfig { every, max_retries: 2, retry_backoff_ms: 10, dlq_topic: "dlq".into() }),
+                ..base(partitions, records, 1_000.0, 500, strategy, crashes)
+            };
+            let r = simulate(cfg).unwrap();
+            prop_assert!(r.ledger.balances(), "{:?}", r.ledger);
+            prop_assert_eq!(r.ledger.pending, 0);
+            prop_assert!(r.sink.max_offset_view_consistent);
+            if sink == SinkMode::AppendOnly {
+                prop_assert_eq!(r.sink.writes - r.sink.rows, 0);
+                if poison.is_none() {
+                    prop_assert_eq!(r.sink.duplicate_effects, r.ledger.duplicate_deliveries);
+                }
+            } else {
+                prop_assert_eq!(r.sink.duplicate_effects, 0);
+            }
+        }
+    }
 }

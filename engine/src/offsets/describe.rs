@@ -377,7 +377,7 @@ my-group        payments        0          -               3               -    
 
     #[test]
     fn long_names_widen_their_columns_for_every_row() {
-        let cid = "consumer-1-8b9c0e7a-4d4f-4e41-9a3e-0d6f6b1c2a11"; // 46 chars
+        let cid = "consumer-1-8b9c0e7a-4d4f-4e41-9a3e-0d6f6b1c2a11"; // 11 + 36 = 47 chars
         let rows = vec![
             row("analytics-warehouse", "orders.v2.eu-west-1", 11, Some(100), 250, Some((cid, "/192.168.100.200", "consumer-1"))),
             row("analytics-warehouse", "x", 2, Some(7), 7, Some((cid, "/192.168.100.200", "consumer-1"))),
@@ -388,7 +388,7 @@ my-group        payments        0          -               3               -    
         assert_eq!(
             lines[1],
             format!(
-                "{:<19} {:<19} {:<10} {:<15} {:<15} {:<15} {:<46} {:<16} {}",
+                "{:<19} {:<19} {:<10} {:<15} {:<15} {:<15} {:<47} {:<16} {}",
                 "GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID"
             )
         );
