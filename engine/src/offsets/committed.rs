@@ -50,7 +50,9 @@ pub const DEFAULT_AUTO_COMMIT_INTERVAL_MS: Millis = 5_000;
 pub const DEFAULT_MAX_POLL_RECORDS: usize = 500;
 
 /// `auto.offset.reset`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum AutoOffsetReset {
     /// Reset to the log start offset (ListOffsets EARLIEST).
     Earliest,
@@ -156,7 +158,9 @@ pub enum CommitError {
     },
     /// `auto.commit.interval.ms` must be positive in kplay (Kafka accepts 0,
     /// which would commit on every poll; kplay asks for ≥ 1 ms).
-    #[error("Invalid value {value} for configuration auto.commit.interval.ms: Value must be at least 1")]
+    #[error(
+        "Invalid value {value} for configuration auto.commit.interval.ms: Value must be at least 1"
+    )]
     InvalidAutoCommitInterval {
         /// The value given.
         value: Millis,
@@ -257,7 +261,12 @@ impl GroupOffsets {
 
     /// Commits `offset` (the next offset to process) for `tp` (OffsetCommit).
     /// A commit may move backwards — Kafka stores whatever is committed.
-    pub fn commit(&mut self, tp: &TopicPartition, offset: i64, now: Millis) -> Result<(), CommitError> {
+    pub fn commit(
+        &mut self,
+        tp: &TopicPartition,
+        offset: i64,
+        now: Millis,
+    ) -> Result<(), CommitError> {
         if offset < 0 {
             return Err(CommitError::InvalidOffset {
                 partition: tp.clone(),
@@ -294,7 +303,18 @@ impl GroupOffsets {
                 offset,
             });
         }
-        self.partitions.entry(tp.clone()).or_default().position = Some(offset);
+        match self.partitions.get_mut(tp) {
+            Some(e) => e.position = Some(offset),
+            None => {
+                self.partitions.insert(
+                    tp.clone(),
+                    PartitionOffsets {
+                        position: Some(offset),
+                        ..PartitionOffsets::default()
+                    },
+                );
+            }
+        }
         self.debug_check_invariants();
         Ok(())
     }
@@ -380,8 +400,10 @@ impl GroupOffsets {
                 }
             }
         };
-        self.partitions.entry(tp.clone()).or_default().position = Some(resolution.position);
-        self.debug_check_invariants();
+        if resolution.source != PositionSource::Unchanged {
+            self.partitions.entry(tp.clone()).or_default().position = Some(resolution.position);
+            self.debug_check_invariants();
+        }
         Ok(resolution)
     }
 
@@ -391,7 +413,10 @@ impl GroupOffsets {
         #[cfg(debug_assertions)]
         for (tp, o) in &self.partitions {
             assert!(o.position.is_none_or(|p| p >= 0), "{tp}: negative position");
-            assert!(o.committed.is_none_or(|c| c >= 0), "{tp}: negative committed offset");
+            assert!(
+                o.committed.is_none_or(|c| c >= 0),
+                "{tp}: negative committed offset"
+            );
         }
     }
 }
@@ -412,7 +437,8 @@ mod tests {
             0,
         );
         for _ in 0..n {
-            log.append(RecordInput::new(None, Some(b"vv"), 0), 0).unwrap();
+            log.append(RecordInput::new(None, Some(b"vv"), 0), 0)
+                .unwrap();
         }
         log.advance_high_watermark(n as i64).unwrap();
         log
@@ -432,14 +458,19 @@ mod tests {
         g.forget_positions();
         assert_eq!(g.position(&tp()), None);
         let log = log_with(10, 100);
-        let r = g.ensure_valid_position(&tp(), &log, AutoOffsetReset::Latest).unwrap();
+        let r = g
+            .ensure_valid_position(&tp(), &log, AutoOffsetReset::Latest)
+            .unwrap();
         assert_eq!((r.position, r.source), (4, PositionSource::Committed));
     }
 
     #[test]
     fn negative_offsets_are_rejected() {
         let mut g = GroupOffsets::new("g");
-        assert!(matches!(g.commit(&tp(), -1, 0), Err(CommitError::InvalidOffset { offset: -1, .. })));
+        assert!(matches!(
+            g.commit(&tp(), -1, 0),
+            Err(CommitError::InvalidOffset { offset: -1, .. })
+        ));
         assert!(g.seek(&tp(), -5).is_err());
     }
 
@@ -449,17 +480,26 @@ mod tests {
         let mut log = log_with(20, 5);
         log.delete_oldest_segments(2, 0);
         assert_eq!(log.log_start_offset(), 10);
-        for (reset, expect) in [(AutoOffsetReset::Earliest, 10), (AutoOffsetReset::Latest, 20)] {
+        for (reset, expect) in [
+            (AutoOffsetReset::Earliest, 10),
+            (AutoOffsetReset::Latest, 20),
+        ] {
             let mut g = GroupOffsets::new("g");
             g.commit(&tp(), 3, 0).unwrap();
             let r = g.ensure_valid_position(&tp(), &log, reset).unwrap();
             assert_eq!(r.source, PositionSource::OutOfRange);
             assert_eq!(r.position, expect);
-            assert_eq!(r.skipped, expect - 3, "records 3..{expect} are never consumed");
+            assert_eq!(
+                r.skipped,
+                expect - 3,
+                "records 3..{expect} are never consumed"
+            );
         }
         let mut g = GroupOffsets::new("g");
         g.commit(&tp(), 3, 0).unwrap();
-        let err = g.ensure_valid_position(&tp(), &log, AutoOffsetReset::None).unwrap_err();
+        let err = g
+            .ensure_valid_position(&tp(), &log, AutoOffsetReset::None)
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "Fetch position FetchPosition{offset=3} is out of range for partition orders-0 (log start 10, high watermark 20)"
@@ -471,22 +511,43 @@ mod tests {
         let mut log = log_with(20, 5);
         log.delete_oldest_segments(1, 0);
         let mut g = GroupOffsets::new("g");
-        let r = g.ensure_valid_position(&tp(), &log, AutoOffsetReset::Earliest).unwrap();
-        assert_eq!((r.position, r.source, r.skipped), (5, PositionSource::NoCommittedOffset, 0));
-        let mut g = GroupOffsets::new("g");
-        assert_eq!(g.ensure_valid_position(&tp(), &log, AutoOffsetReset::Latest).unwrap().position, 20);
+        let r = g
+            .ensure_valid_position(&tp(), &log, AutoOffsetReset::Earliest)
+            .unwrap();
+        assert_eq!(
+            (r.position, r.source, r.skipped),
+            (5, PositionSource::NoCommittedOffset, 0)
+        );
         let mut g = GroupOffsets::new("g");
         assert_eq!(
-            g.ensure_valid_position(&tp(), &log, AutoOffsetReset::None).unwrap_err().to_string(),
+            g.ensure_valid_position(&tp(), &log, AutoOffsetReset::Latest)
+                .unwrap()
+                .position,
+            20
+        );
+        let mut g = GroupOffsets::new("g");
+        assert_eq!(
+            g.ensure_valid_position(&tp(), &log, AutoOffsetReset::None)
+                .unwrap_err()
+                .to_string(),
             "Undefined offset with no reset policy for partitions: [orders-0]"
         );
     }
 
     #[test]
     fn auto_offset_reset_parses_kafka_and_librdkafka_names() {
-        assert_eq!("smallest".parse::<AutoOffsetReset>(), Ok(AutoOffsetReset::Earliest));
-        assert_eq!("latest".parse::<AutoOffsetReset>(), Ok(AutoOffsetReset::Latest));
-        assert_eq!("error".parse::<AutoOffsetReset>(), Ok(AutoOffsetReset::None));
+        assert_eq!(
+            "smallest".parse::<AutoOffsetReset>(),
+            Ok(AutoOffsetReset::Earliest)
+        );
+        assert_eq!(
+            "latest".parse::<AutoOffsetReset>(),
+            Ok(AutoOffsetReset::Latest)
+        );
+        assert_eq!(
+            "error".parse::<AutoOffsetReset>(),
+            Ok(AutoOffsetReset::None)
+        );
         assert!("oldest".parse::<AutoOffsetReset>().is_err());
     }
 }

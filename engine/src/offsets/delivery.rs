@@ -76,7 +76,9 @@
 
 use std::collections::HashMap;
 
-use super::committed::{AutoCommitTiming, AutoOffsetReset, CommitError, CommitStrategy, GroupOffsets, PositionSource};
+use super::committed::{
+    AutoCommitTiming, AutoOffsetReset, CommitError, CommitStrategy, GroupOffsets, PositionSource,
+};
 use super::dlq::{DeadLetterQueue, DlqError, Failure};
 use super::lag::{cli_lag, AlertLevel, LagAlert, LagError, LagHistory, LagThresholds};
 use super::TopicPartition;
@@ -117,7 +119,9 @@ pub struct CrashAt {
 }
 
 /// How the sink applies writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum SinkMode {
     /// Append a row per write (a plain warehouse table).
     #[default]
@@ -458,29 +462,53 @@ pub struct DeliverySim {
 }
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> DeliveryError {
-    DeliveryError::InvalidConfig { field, reason: reason.into() }
+    DeliveryError::InvalidConfig {
+        field,
+        reason: reason.into(),
+    }
 }
 
 fn validate(cfg: &DeliveryConfig) -> Result<(), DeliveryError> {
     if cfg.partitions == 0 || cfg.partitions > crate::cluster::MAX_PARTITIONS_PER_TOPIC {
-        return Err(invalid("partitions", format!("must be in 1..=10000, got {}", cfg.partitions)));
+        return Err(invalid(
+            "partitions",
+            format!("must be in 1..=10000, got {}", cfg.partitions),
+        ));
     }
     if cfg.records == 0 || cfg.records > 100_000_000 {
-        return Err(invalid("records", format!("must be in 1..=100000000, got {}", cfg.records)));
+        return Err(invalid(
+            "records",
+            format!("must be in 1..=100000000, got {}", cfg.records),
+        ));
     }
     if cfg.keys == 0 || cfg.keys > u64::from(u32::MAX) {
-        return Err(invalid("keys", format!("must be in 1..=4294967295, got {}", cfg.keys)));
+        return Err(invalid(
+            "keys",
+            format!("must be in 1..=4294967295, got {}", cfg.keys),
+        ));
     }
     if cfg.value_bytes == 0 || cfg.value_bytes > 1 << 20 {
-        return Err(invalid("value_bytes", format!("must be in 1..=1048576, got {}", cfg.value_bytes)));
+        return Err(invalid(
+            "value_bytes",
+            format!("must be in 1..=1048576, got {}", cfg.value_bytes),
+        ));
     }
-    for (field, r) in [("produce_per_sec", cfg.produce_per_sec), ("consume_per_sec", cfg.consume_per_sec)] {
+    for (field, r) in [
+        ("produce_per_sec", cfg.produce_per_sec),
+        ("consume_per_sec", cfg.consume_per_sec),
+    ] {
         if !r.is_finite() || r <= 0.0 || r > 1e9 {
-            return Err(invalid(field, format!("must be a finite rate in (0, 1e9], got {r}")));
+            return Err(invalid(
+                field,
+                format!("must be a finite rate in (0, 1e9], got {r}"),
+            ));
         }
     }
     if cfg.max_poll_records == 0 || cfg.max_poll_records > 1_000_000 {
-        return Err(invalid("max_poll_records", format!("must be in 1..=1000000, got {}", cfg.max_poll_records)));
+        return Err(invalid(
+            "max_poll_records",
+            format!("must be in 1..=1000000, got {}", cfg.max_poll_records),
+        ));
     }
     if let CommitStrategy::AutoCommit { interval_ms, .. } = cfg.strategy {
         if interval_ms <= 0 {
@@ -525,7 +553,12 @@ fn validate(cfg: &DeliveryConfig) -> Result<(), DeliveryError> {
 /// its creation time, and the final segment is never deleted when empty) or
 /// the log is still `retention_bytes` over after deleting it (size).
 /// Returns the number of segments deleted.
-pub fn apply_retention(log: &mut Log, retention_ms: i64, retention_bytes: i64, now: Millis) -> usize {
+pub fn apply_retention(
+    log: &mut Log,
+    retention_ms: i64,
+    retention_bytes: i64,
+    now: Millis,
+) -> usize {
     let hw = log.high_watermark();
     let segs = log.segments();
     let n = segs.len();
@@ -580,14 +613,18 @@ impl DeliverySim {
             None => None,
         };
         let n = cfg.partitions as usize;
-        let tps: Vec<TopicPartition> = (0..cfg.partitions as i32).map(|p| TopicPartition::new(cfg.topic.clone(), p)).collect();
+        let tps: Vec<TopicPartition> = (0..cfg.partitions as i32)
+            .map(|p| TopicPartition::new(cfg.topic.clone(), p))
+            .collect();
         let mut pending_crashes = cfg.crashes.clone();
         pending_crashes.sort_by_key(|c| c.batch);
         let next_auto = match cfg.strategy {
             CommitStrategy::AutoCommit { interval_ms, .. } => interval_ms * 1_000,
             _ => i64::MAX,
         };
-        let next_ret = cfg.retention.map_or(i64::MAX, |r| r.check_interval_ms * 1_000);
+        let next_ret = cfg
+            .retention
+            .map_or(i64::MAX, |r| r.check_interval_ms * 1_000);
         let value = vec![b'v'; cfg.value_bytes];
         let mut offsets = GroupOffsets::new(cfg.group.clone());
         if let Some(c) = cfg.initial_committed {
@@ -687,7 +724,10 @@ impl DeliverySim {
     }
 
     fn log(&self, p: usize) -> Option<&Log> {
-        self.cluster.topic(&self.cfg.topic).and_then(|t| t.partition(p as i32)).map(|p| p.log())
+        self.cluster
+            .topic(&self.cfg.topic)
+            .and_then(|t| t.partition(p as i32))
+            .map(|p| p.log())
     }
 
     /// Per-partition offsets for the timeline view.
@@ -714,7 +754,10 @@ impl DeliverySim {
         (0..self.tps.len())
             .filter_map(|p| {
                 let log = self.log(p)?;
-                let c = self.offsets.committed(&self.tps[p]).unwrap_or(log.log_start_offset());
+                let c = self
+                    .offsets
+                    .committed(&self.tps[p])
+                    .unwrap_or(log.log_start_offset());
                 Some((log.high_watermark() - c).max(0))
             })
             .sum()
@@ -722,7 +765,6 @@ impl DeliverySim {
 
     fn produce_due(&mut self) -> Result<(), DeliveryError> {
         let per_us = 1e6 / self.cfg.produce_per_sec;
-        let topic = self.cfg.topic.clone();
         while self.produced < self.cfg.records {
             let t_us = (self.produced as f64 * per_us) as i64;
             if t_us > self.now_us {
@@ -731,12 +773,26 @@ impl DeliverySim {
             let i = self.produced;
             let key = (i % self.cfg.keys).to_le_bytes();
             let p = java_partition_for_key(&key, self.cfg.partitions) as usize;
-            let poison = self.cfg.poison.as_ref().is_some_and(|c| (i + 1) % c.every == 0);
+            let poison = self
+                .cfg
+                .poison
+                .as_ref()
+                .is_some_and(|c| (i + 1) % c.every == 0);
             self.value[0] = if poison { POISON_MARK } else { b'v' };
             let ts = t_us / 1_000;
-            let Some(t) = self.cluster.topic_mut(&topic) else { break };
-            let offset = t.produce(p as i32, RecordInput::new(Some(&key), Some(&self.value), ts), ts)?;
-            if let (Some(c), Some(f), Some(k)) = (self.counts.get_mut(p), self.flags.get_mut(p), self.key_ids.get_mut(p)) {
+            let Some(t) = self.cluster.topic_mut(&self.cfg.topic) else {
+                break;
+            };
+            let offset = t.produce(
+                p as i32,
+                RecordInput::new(Some(&key), Some(&self.value), ts),
+                ts,
+            )?;
+            if let (Some(c), Some(f), Some(k)) = (
+                self.counts.get_mut(p),
+                self.flags.get_mut(p),
+                self.key_ids.get_mut(p),
+            ) {
                 debug_assert_eq!(c.len() as i64, offset);
                 c.push(0);
                 f.push(0);
@@ -748,7 +804,8 @@ impl DeliverySim {
     }
 
     fn next_produce_us(&self) -> Option<i64> {
-        (self.produced < self.cfg.records).then(|| (self.produced as f64 * 1e6 / self.cfg.produce_per_sec).ceil() as i64)
+        (self.produced < self.cfg.records)
+            .then(|| (self.produced as f64 * 1e6 / self.cfg.produce_per_sec).ceil() as i64)
     }
 
     fn housekeeping(&mut self) -> Result<(), DeliveryError> {
@@ -758,7 +815,12 @@ impl DeliverySim {
                 if let Some(t) = self.cluster.topic_mut(&self.cfg.topic) {
                     for p in 0..self.tps.len() {
                         if let Some(part) = t.partition_mut(p as i32) {
-                            self.segments_deleted += apply_retention(part.log_mut(), r.retention_ms, r.retention_bytes, now) as u64;
+                            self.segments_deleted += apply_retention(
+                                part.log_mut(),
+                                r.retention_ms,
+                                r.retention_bytes,
+                                now,
+                            ) as u64;
                         }
                     }
                 }
@@ -784,7 +846,11 @@ impl DeliverySim {
     }
 
     fn handle(&mut self, r: &Fetched) {
-        if let Some(c) = self.counts.get_mut(r.partition as usize).and_then(|v| v.get_mut(r.offset as usize)) {
+        if let Some(c) = self
+            .counts
+            .get_mut(r.partition as usize)
+            .and_then(|v| v.get_mut(r.offset as usize))
+        {
             *c = c.saturating_add(1);
         }
         self.handlings += 1;
@@ -827,7 +893,10 @@ impl DeliverySim {
 
     fn take_crash(&mut self, step_matches: impl Fn(CrashStep) -> bool) -> Option<CrashStep> {
         let batch = self.batches;
-        let idx = self.pending_crashes.iter().position(|c| c.batch == batch && step_matches(c.step))?;
+        let idx = self
+            .pending_crashes
+            .iter()
+            .position(|c| c.batch == batch && step_matches(c.step))?;
         Some(self.pending_crashes.remove(idx).step)
     }
 
@@ -856,15 +925,31 @@ impl DeliverySim {
     fn ensure_positions(&mut self) -> Result<(), DeliveryError> {
         let now = self.now();
         for p in 0..self.tps.len() {
-            let Some(log) = self.cluster.topic(&self.cfg.topic).and_then(|t| t.partition(p as i32)).map(|x| x.log()) else {
+            let Some(log) = self
+                .cluster
+                .topic(&self.cfg.topic)
+                .and_then(|t| t.partition(p as i32))
+                .map(|x| x.log())
+            else {
                 continue;
             };
-            let r = self.offsets.ensure_valid_position(&self.tps[p], log, self.cfg.auto_offset_reset)?;
-            if matches!(r.source, PositionSource::OutOfRange | PositionSource::NoCommittedOffset) {
+            let r = self.offsets.ensure_valid_position(
+                &self.tps[p],
+                log,
+                self.cfg.auto_offset_reset,
+            )?;
+            if matches!(
+                r.source,
+                PositionSource::OutOfRange | PositionSource::NoCommittedOffset
+            ) {
                 let from = r.previous.unwrap_or(0).max(0);
                 let mut lost = 0;
                 if let (Some(counts), Some(flags)) = (self.counts.get(p), self.flags.get_mut(p)) {
-                    let lo = if r.source == PositionSource::NoCommittedOffset { 0 } else { from as usize };
+                    let lo = if r.source == PositionSource::NoCommittedOffset {
+                        0
+                    } else {
+                        from as usize
+                    };
                     let hi = (r.position.max(0) as usize).min(counts.len());
                     for o in lo..hi {
                         if counts[o] == 0 && flags[o] & FLAG_SKIPPED == 0 {
@@ -897,11 +982,20 @@ impl DeliverySim {
                     break;
                 }
                 let p = (self.rotate + k) % n;
-                let Some(pos) = self.offsets.position(&self.tps[p]) else { continue };
-                let Some(part) = topic.partition(p as i32) else { continue };
-                let Ok(f) = part.log().fetch(pos, max - out.len(), u64::MAX) else { continue };
+                let Some(pos) = self.offsets.position(&self.tps[p]) else {
+                    continue;
+                };
+                let Some(part) = topic.partition(p as i32) else {
+                    continue;
+                };
+                let Ok(f) = part.log().fetch(pos, max - out.len(), u64::MAX) else {
+                    continue;
+                };
                 for r in &f.records {
-                    let key_id = r.key.and_then(|k| <[u8; 8]>::try_from(k).ok()).map_or(0, u64::from_le_bytes);
+                    let key_id = r
+                        .key
+                        .and_then(|k| <[u8; 8]>::try_from(k).ok())
+                        .map_or(0, u64::from_le_bytes);
                     out.push(Fetched {
                         partition: p as i32,
                         offset: r.offset,
@@ -923,7 +1017,9 @@ impl DeliverySim {
     fn caught_up(&self) -> bool {
         (0..self.tps.len()).all(|p| {
             let hw = self.log(p).map_or(0, Log::high_watermark);
-            self.offsets.position(&self.tps[p]).is_some_and(|pos| pos >= hw)
+            self.offsets
+                .position(&self.tps[p])
+                .is_some_and(|pos| pos >= hw)
         })
     }
 
@@ -951,7 +1047,11 @@ impl DeliverySim {
         for (p, off) in std::mem::take(&mut self.pending_async) {
             self.offsets.commit(&self.tps[p], off, now)?;
         }
-        if let CommitStrategy::AutoCommit { interval_ms, timing: AutoCommitTiming::InPoll } = self.cfg.strategy {
+        if let CommitStrategy::AutoCommit {
+            interval_ms,
+            timing: AutoCommitTiming::InPoll,
+        } = self.cfg.strategy
+        {
             if self.now_us >= self.next_auto_commit_us {
                 self.commit_positions();
                 self.next_auto_commit_us = self.now_us + interval_ms * 1_000;
@@ -972,7 +1072,9 @@ impl DeliverySim {
             }
             let wake = self
                 .next_produce_us()
-                .map_or(self.now_us + self.cfg.fetch_max_wait_ms * 1_000, |t| t.min(self.now_us + self.cfg.fetch_max_wait_ms * 1_000));
+                .map_or(self.now_us + self.cfg.fetch_max_wait_ms * 1_000, |t| {
+                    t.min(self.now_us + self.cfg.fetch_max_wait_ms * 1_000)
+                });
             self.now_us = wake.max(self.now_us + 1);
             return Ok(true);
         }
@@ -1014,7 +1116,8 @@ impl DeliverySim {
             spent += per_record_us;
             if r.poison {
                 if let Some(p) = self.cfg.poison.clone() {
-                    spent += per_record_us * f64::from(p.max_retries) + (p.retry_backoff_ms as f64) * 1_000.0 * f64::from(p.max_retries);
+                    spent += per_record_us * f64::from(p.max_retries)
+                        + (p.retry_backoff_ms as f64) * 1_000.0 * f64::from(p.max_retries);
                     self.now_us = start_us + spent as i64;
                     let key = r.key_id.to_le_bytes();
                     let tp = &self.tps[r.partition as usize];
@@ -1026,12 +1129,21 @@ impl DeliverySim {
                             Some(&[POISON_MARK]),
                             r.offset,
                             r.timestamp,
-                            Failure { original: tp, error: "PoisonRecordException: cannot deserialize value", group: &group, retries: p.max_retries },
+                            Failure {
+                                original: tp,
+                                error: "PoisonRecordException: cannot deserialize value",
+                                group: &group,
+                                retries: p.max_retries,
+                            },
                             now,
                         )?;
                     }
                     self.dead_lettered += 1;
-                    if let Some(f) = self.flags.get_mut(r.partition as usize).and_then(|v| v.get_mut(r.offset as usize)) {
+                    if let Some(f) = self
+                        .flags
+                        .get_mut(r.partition as usize)
+                        .and_then(|v| v.get_mut(r.offset as usize))
+                    {
                         *f |= FLAG_DLQ;
                     }
                     self.handle(r);
@@ -1041,7 +1153,11 @@ impl DeliverySim {
                 self.write_to_sink(r);
             }
             self.maybe_sample()?;
-            if let CommitStrategy::AutoCommit { interval_ms, timing: AutoCommitTiming::Background } = self.cfg.strategy {
+            if let CommitStrategy::AutoCommit {
+                interval_ms,
+                timing: AutoCommitTiming::Background,
+            } = self.cfg.strategy
+            {
                 while self.now_us >= self.next_auto_commit_us {
                     self.commit_positions();
                     self.next_auto_commit_us += interval_ms * 1_000;
@@ -1110,7 +1226,10 @@ impl DeliverySim {
                     0 if o >= frontier => l.pending += 1,
                     0 => {
                         l.lost += 1;
-                        if flags.and_then(|f| f.get(o)).is_some_and(|f| f & FLAG_SKIPPED != 0) {
+                        if flags
+                            .and_then(|f| f.get(o))
+                            .is_some_and(|f| f & FLAG_SKIPPED != 0)
+                        {
                             l.lost_to_offset_reset += 1;
                         } else {
                             l.lost_committed_unprocessed += 1;
@@ -1139,7 +1258,9 @@ impl DeliverySim {
         // records that were written to the sink at least once.
         let mut expected: HashMap<u64, i64> = HashMap::new();
         for (p, counts) in self.counts.iter().enumerate() {
-            let (Some(keys), Some(flags)) = (self.key_ids.get(p), self.flags.get(p)) else { continue };
+            let (Some(keys), Some(flags)) = (self.key_ids.get(p), self.flags.get(p)) else {
+                continue;
+            };
             for (o, &c) in counts.iter().enumerate() {
                 let dlq = flags.get(o).is_some_and(|f| f & FLAG_DLQ != 0);
                 if c > 0 && !dlq {
@@ -1214,34 +1335,87 @@ mod tests {
 
     #[test]
     fn commit_after_processing_replays_the_uncommitted_part_of_the_batch() {
-        let r = simulate(upfront(2_000, CommitStrategy::ManualSync, crash(1, CrashStep::MidBatch { processed: 200 }))).unwrap();
+        let r = simulate(upfront(
+            2_000,
+            CommitStrategy::ManualSync,
+            crash(1, CrashStep::MidBatch { processed: 200 }),
+        ))
+        .unwrap();
         let l = r.ledger;
-        assert_eq!((l.processed_once, l.duplicated, l.duplicate_deliveries, l.lost), (1_800, 200, 200, 0));
+        assert_eq!(
+            (
+                l.processed_once,
+                l.duplicated,
+                l.duplicate_deliveries,
+                l.lost
+            ),
+            (1_800, 200, 200, 0)
+        );
         assert!(l.balances());
         assert_eq!(r.sink.duplicate_effects, 200);
         // A crash after the write but before the commit replays the whole batch.
-        let r = simulate(upfront(2_000, CommitStrategy::ManualSync, crash(2, CrashStep::BeforeCommit))).unwrap();
+        let r = simulate(upfront(
+            2_000,
+            CommitStrategy::ManualSync,
+            crash(2, CrashStep::BeforeCommit),
+        ))
+        .unwrap();
         assert_eq!((r.ledger.duplicated, r.ledger.lost), (500, 0));
         // After a synchronous commit nothing is replayed.
-        let r = simulate(upfront(2_000, CommitStrategy::ManualSync, crash(2, CrashStep::AfterCommit))).unwrap();
+        let r = simulate(upfront(
+            2_000,
+            CommitStrategy::ManualSync,
+            crash(2, CrashStep::AfterCommit),
+        ))
+        .unwrap();
         assert_eq!((r.ledger.processed_once, r.ledger.duplicated), (2_000, 0));
     }
 
     #[test]
     fn async_commit_lost_in_flight_replays_the_batch() {
-        let r = simulate(upfront(2_000, CommitStrategy::ManualAsync, crash(1, CrashStep::AfterCommit))).unwrap();
+        let r = simulate(upfront(
+            2_000,
+            CommitStrategy::ManualAsync,
+            crash(1, CrashStep::AfterCommit),
+        ))
+        .unwrap();
         assert_eq!((r.ledger.duplicated, r.ledger.lost), (500, 0));
     }
 
     #[test]
     fn commit_before_processing_loses_the_committed_unprocessed_gap() {
-        let r = simulate(upfront(2_000, CommitStrategy::CommitBeforeProcessing, crash(1, CrashStep::AfterCommit))).unwrap();
-        assert_eq!((r.ledger.lost, r.ledger.lost_committed_unprocessed, r.ledger.duplicated), (500, 500, 0));
-        let r = simulate(upfront(2_000, CommitStrategy::CommitBeforeProcessing, crash(1, CrashStep::MidBatch { processed: 200 }))).unwrap();
+        let r = simulate(upfront(
+            2_000,
+            CommitStrategy::CommitBeforeProcessing,
+            crash(1, CrashStep::AfterCommit),
+        ))
+        .unwrap();
+        assert_eq!(
+            (
+                r.ledger.lost,
+                r.ledger.lost_committed_unprocessed,
+                r.ledger.duplicated
+            ),
+            (500, 500, 0)
+        );
+        let r = simulate(upfront(
+            2_000,
+            CommitStrategy::CommitBeforeProcessing,
+            crash(1, CrashStep::MidBatch { processed: 200 }),
+        ))
+        .unwrap();
         assert_eq!((r.ledger.processed_once, r.ledger.lost), (1_700, 300));
         // Crashing before the commit is harmless: nothing was processed or committed.
-        let r = simulate(upfront(2_000, CommitStrategy::CommitBeforeProcessing, crash(1, CrashStep::BeforeCommit))).unwrap();
-        assert_eq!((r.ledger.processed_once, r.ledger.lost, r.ledger.duplicated), (2_000, 0, 0));
+        let r = simulate(upfront(
+            2_000,
+            CommitStrategy::CommitBeforeProcessing,
+            crash(1, CrashStep::BeforeCommit),
+        ))
+        .unwrap();
+        assert_eq!(
+            (r.ledger.processed_once, r.ledger.lost, r.ledger.duplicated),
+            (2_000, 0, 0)
+        );
     }
 
     #[test]
@@ -1250,7 +1424,14 @@ mod tests {
         // fires mid-batch and commits offset 500 while records 250.. are unprocessed.
         let cfg = |timing| DeliveryConfig {
             consume_per_sec: 50.0,
-            ..upfront(1_000, CommitStrategy::AutoCommit { interval_ms: 5_000, timing }, crash(0, CrashStep::MidBatch { processed: 400 }))
+            ..upfront(
+                1_000,
+                CommitStrategy::AutoCommit {
+                    interval_ms: 5_000,
+                    timing,
+                },
+                crash(0, CrashStep::MidBatch { processed: 400 }),
+            )
         };
         let bg = simulate(cfg(AutoCommitTiming::Background)).unwrap();
         assert_eq!((bg.ledger.lost, bg.ledger.duplicated), (100, 0));
@@ -1260,8 +1441,20 @@ mod tests {
 
     #[test]
     fn idempotent_sinks_absorb_duplicates_and_the_max_offset_view_hides_them() {
-        for sink in [SinkMode::AppendOnly, SinkMode::UpsertByKey, SinkMode::DedupeByOffset] {
-            let cfg = DeliveryConfig { sink, keys: 50, ..upfront(2_000, CommitStrategy::ManualSync, crash(1, CrashStep::AfterWrite)) };
+        for sink in [
+            SinkMode::AppendOnly,
+            SinkMode::UpsertByKey,
+            SinkMode::DedupeByOffset,
+        ] {
+            let cfg = DeliveryConfig {
+                sink,
+                keys: 50,
+                ..upfront(
+                    2_000,
+                    CommitStrategy::ManualSync,
+                    crash(1, CrashStep::AfterWrite),
+                )
+            };
             let r = simulate(cfg).unwrap();
             assert_eq!(r.ledger.duplicated, 500);
             let expected = if sink == SinkMode::AppendOnly { 500 } else { 0 };
@@ -1274,15 +1467,34 @@ mod tests {
     #[test]
     fn poison_records_go_to_the_dlq_and_are_counted_once() {
         let cfg = DeliveryConfig {
-            poison: Some(PoisonConfig { every: 100, max_retries: 3, retry_backoff_ms: 100, dlq_topic: "events.DLQ".into() }),
+            poison: Some(PoisonConfig {
+                every: 100,
+                max_retries: 3,
+                retry_backoff_ms: 100,
+                dlq_topic: "events.DLQ".into(),
+            }),
             ..upfront(1_000, CommitStrategy::ManualSync, vec![])
         };
         let mut sim = DeliverySim::new(cfg).unwrap();
         let r = sim.run().unwrap();
-        assert_eq!((r.ledger.dead_lettered, r.ledger.processed_once, r.ledger.lost), (10, 1_000, 0));
+        assert_eq!(
+            (
+                r.ledger.dead_lettered,
+                r.ledger.processed_once,
+                r.ledger.lost
+            ),
+            (10, 1_000, 0)
+        );
         let dlq = sim.dlq().unwrap().read_from(0).unwrap();
         assert_eq!(dlq.len(), 10);
-        assert_eq!((dlq[0].original_offset, dlq[0].retries, dlq[0].group.as_str()), (99, 3, "pipeline"));
+        assert_eq!(
+            (
+                dlq[0].original_offset,
+                dlq[0].retries,
+                dlq[0].group.as_str()
+            ),
+            (99, 3, "pipeline")
+        );
     }
 
     fn falling_behind(reset: AutoOffsetReset) -> DeliveryConfig {
@@ -1292,7 +1504,12 @@ mod tests {
             produce_per_sec: 1_000.0,
             consume_per_sec: 500.0,
             auto_offset_reset: reset,
-            retention: Some(RetentionSettings { retention_ms: 2_000, retention_bytes: -1, segment_bytes: 5_000, check_interval_ms: 500 }),
+            retention: Some(RetentionSettings {
+                retention_ms: 2_000,
+                retention_bytes: -1,
+                segment_bytes: 5_000,
+                check_interval_ms: 500,
+            }),
             ..DeliveryConfig::default()
         }
     }
@@ -1304,26 +1521,55 @@ mod tests {
         assert_eq!(e.ledger.lost, e.ledger.lost_to_offset_reset);
         assert_eq!(e.ledger.duplicated, 0);
         assert!(e.ledger.balances());
-        assert!(e.resets.iter().any(|x| x.source == PositionSource::OutOfRange));
+        assert!(e
+            .resets
+            .iter()
+            .any(|x| x.source == PositionSource::OutOfRange));
         let lost_in_resets: u64 = e.resets.iter().map(|x| x.lost).sum();
         assert_eq!(lost_in_resets, e.ledger.lost);
         assert!(e.segments_deleted > 0);
         let l = simulate(falling_behind(AutoOffsetReset::Latest)).unwrap();
-        assert!(l.ledger.lost > e.ledger.lost, "latest jumps to the head and skips the whole backlog");
+        assert!(
+            l.ledger.lost > e.ledger.lost,
+            "latest jumps to the head and skips the whole backlog"
+        );
         assert!(l.ledger.balances());
         let none_without_commit = simulate(falling_behind(AutoOffsetReset::None)).unwrap_err();
-        assert!(matches!(none_without_commit, DeliveryError::Consumer(CommitError::NoOffsetForPartition { .. })));
-        let err = simulate(DeliveryConfig { initial_committed: Some(0), ..falling_behind(AutoOffsetReset::None) }).unwrap_err();
-        assert!(matches!(err, DeliveryError::Consumer(CommitError::OffsetOutOfRange { .. })), "{err}");
+        assert!(matches!(
+            none_without_commit,
+            DeliveryError::Consumer(CommitError::NoOffsetForPartition { .. })
+        ));
+        let err = simulate(DeliveryConfig {
+            initial_committed: Some(0),
+            ..falling_behind(AutoOffsetReset::None)
+        })
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DeliveryError::Consumer(CommitError::OffsetOutOfRange { .. })
+            ),
+            "{err}"
+        );
         // Retention longer than the worst lag loses nothing.
         let mut ok = falling_behind(AutoOffsetReset::Earliest);
-        ok.retention = Some(RetentionSettings { retention_ms: 60_000, ..ok.retention.unwrap() });
+        ok.retention = Some(RetentionSettings {
+            retention_ms: 60_000,
+            ..ok.retention.unwrap()
+        });
         assert_eq!(simulate(ok).unwrap().ledger.lost, 0);
     }
 
     #[test]
     fn latest_without_a_commit_skips_what_was_produced_before_the_restart() {
-        let cfg = DeliveryConfig { auto_offset_reset: AutoOffsetReset::Latest, ..upfront(1_000, CommitStrategy::ManualSync, crash(0, CrashStep::AfterPoll)) };
+        let cfg = DeliveryConfig {
+            auto_offset_reset: AutoOffsetReset::Latest,
+            ..upfront(
+                1_000,
+                CommitStrategy::ManualSync,
+                crash(0, CrashStep::AfterPoll),
+            )
+        };
         let r = simulate(cfg).unwrap();
         // First start: record 0 existed already? No: at t = 0 all 1000 are produced, so
         // the very first position is the HW and nothing is ever consumed.
@@ -1348,19 +1594,48 @@ mod tests {
         assert!(sim.lag_history().sample_count() > 100);
         assert!(r.peak_lag >= 10_000);
         let levels: Vec<AlertLevel> = sim.lag_alert().transitions().iter().map(|t| t.to).collect();
-        assert_eq!(levels, vec![AlertLevel::Warning, AlertLevel::Critical, AlertLevel::Warning, AlertLevel::Ok]);
+        assert_eq!(
+            levels,
+            vec![
+                AlertLevel::Warning,
+                AlertLevel::Critical,
+                AlertLevel::Warning,
+                AlertLevel::Ok
+            ]
+        );
         assert_eq!(r.alert_level, AlertLevel::Ok);
     }
 
     #[test]
     fn bad_configs_are_errors() {
         for cfg in [
-            DeliveryConfig { partitions: 0, ..DeliveryConfig::default() },
-            DeliveryConfig { records: 0, ..DeliveryConfig::default() },
-            DeliveryConfig { consume_per_sec: f64::NAN, ..DeliveryConfig::default() },
-            DeliveryConfig { max_poll_records: 0, ..DeliveryConfig::default() },
-            DeliveryConfig { strategy: CommitStrategy::AutoCommit { interval_ms: 0, timing: AutoCommitTiming::InPoll }, ..DeliveryConfig::default() },
-            DeliveryConfig { topic: "bad topic".into(), ..DeliveryConfig::default() },
+            DeliveryConfig {
+                partitions: 0,
+                ..DeliveryConfig::default()
+            },
+            DeliveryConfig {
+                records: 0,
+                ..DeliveryConfig::default()
+            },
+            DeliveryConfig {
+                consume_per_sec: f64::NAN,
+                ..DeliveryConfig::default()
+            },
+            DeliveryConfig {
+                max_poll_records: 0,
+                ..DeliveryConfig::default()
+            },
+            DeliveryConfig {
+                strategy: CommitStrategy::AutoCommit {
+                    interval_ms: 0,
+                    timing: AutoCommitTiming::InPoll,
+                },
+                ..DeliveryConfig::default()
+            },
+            DeliveryConfig {
+                topic: "bad topic".into(),
+                ..DeliveryConfig::default()
+            },
         ] {
             assert!(DeliverySim::new(cfg).is_err());
         }
@@ -1377,10 +1652,20 @@ mod tests {
     }
 
     fn crashes() -> impl Strategy<Value = Vec<CrashAt>> {
-        proptest::collection::vec((0u64..12, step_strategy()).prop_map(|(batch, step)| CrashAt { batch, step }), 0..6)
+        proptest::collection::vec(
+            (0u64..12, step_strategy()).prop_map(|(batch, step)| CrashAt { batch, step }),
+            0..6,
+        )
     }
 
-    fn base(partitions: u32, records: u64, produce: f64, max_poll: usize, strategy: CommitStrategy, crashes: Vec<CrashAt>) -> DeliveryConfig {
+    fn base(
+        partitions: u32,
+        records: u64,
+        produce: f64,
+        max_poll: usize,
+        strategy: CommitStrategy,
+        crashes: Vec<CrashAt>,
+    ) -> DeliveryConfig {
         DeliveryConfig {
             partitions,
             records,
@@ -1396,7 +1681,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(48))]
+        #![proptest_config(ProptestConfig::with_cases(20))]
 
         #[test]
         fn commit_after_processing_never_loses(

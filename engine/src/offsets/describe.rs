@@ -171,7 +171,11 @@ pub struct MemberView {
 /// Builds the describe rows of a group from its members, its committed offsets
 /// and the cluster's logs (LOG-END-OFFSET = high watermark). Partitions of
 /// unknown topics get `-` for LOG-END-OFFSET and LAG.
-pub fn describe_rows(offsets: &GroupOffsets, members: &[MemberView], cluster: &Cluster) -> Vec<DescribeRow> {
+pub fn describe_rows(
+    offsets: &GroupOffsets,
+    members: &[MemberView],
+    cluster: &Cluster,
+) -> Vec<DescribeRow> {
     let group = offsets.group_id().to_owned();
     let hw = |tp: &TopicPartition| {
         cluster
@@ -194,7 +198,10 @@ pub fn describe_rows(offsets: &GroupOffsets, members: &[MemberView], cluster: &C
             client_id: Some(m.map_or(MISSING, |m| &m.client_id).to_owned()),
         }
     };
-    let mut ordered: Vec<&MemberView> = members.iter().filter(|m| !m.assignment.is_empty()).collect();
+    let mut ordered: Vec<&MemberView> = members
+        .iter()
+        .filter(|m| !m.assignment.is_empty())
+        .collect();
     ordered.sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
     let mut rows = Vec::new();
     let mut assigned = BTreeSet::new();
@@ -276,9 +283,18 @@ pub fn parse_describe(text: &str) -> Result<Vec<DescribeRow>, DescribeParseError
         }
         let fields: Vec<&str> = line.split_whitespace().collect();
         if fields.contains(&"TOPIC") && fields.contains(&"PARTITION") {
-            for column in ["TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG"] {
+            for column in [
+                "TOPIC",
+                "PARTITION",
+                "CURRENT-OFFSET",
+                "LOG-END-OFFSET",
+                "LAG",
+            ] {
                 if !fields.contains(&column) {
-                    return Err(DescribeParseError::MissingColumn { line: line_no, column });
+                    return Err(DescribeParseError::MissingColumn {
+                        line: line_no,
+                        column,
+                    });
                 }
             }
             header = Some(fields);
@@ -304,25 +320,32 @@ pub fn parse_describe(text: &str) -> Result<Vec<DescribeRow>, DescribeParseError
             let num = |column: &'static str| -> Result<Option<i64>, DescribeParseError> {
                 match &text_opt {
                     None => Ok(None),
-                    Some(v) => v.parse::<i64>().map(Some).map_err(|_| DescribeParseError::NotANumber {
-                        line: line_no,
-                        column,
-                        value: v.clone(),
-                    }),
+                    Some(v) => {
+                        v.parse::<i64>()
+                            .map(Some)
+                            .map_err(|_| DescribeParseError::NotANumber {
+                                line: line_no,
+                                column,
+                                value: v.clone(),
+                            })
+                    }
                 }
             };
             match *name {
                 "GROUP" => row.group = value,
                 "TOPIC" => row.topic = text_opt,
                 "PARTITION" => {
-                    row.partition = match num("PARTITION")? {
-                        None => None,
-                        Some(p) => Some(i32::try_from(p).map_err(|_| DescribeParseError::NotANumber {
-                            line: line_no,
-                            column: "PARTITION",
-                            value: value.clone(),
-                        })?),
-                    }
+                    row.partition =
+                        match num("PARTITION")? {
+                            None => None,
+                            Some(p) => Some(i32::try_from(p).map_err(|_| {
+                                DescribeParseError::NotANumber {
+                                    line: line_no,
+                                    column: "PARTITION",
+                                    value: value.clone(),
+                                }
+                            })?),
+                        }
                 }
                 "CURRENT-OFFSET" => row.current_offset = num("CURRENT-OFFSET")?,
                 "LOG-END-OFFSET" => row.log_end_offset = num("LOG-END-OFFSET")?,
@@ -348,7 +371,14 @@ mod tests {
     use crate::record::RecordInput;
     use proptest::prelude::*;
 
-    fn row(g: &str, t: &str, p: i32, co: Option<i64>, leo: i64, member: Option<(&str, &str, &str)>) -> DescribeRow {
+    fn row(
+        g: &str,
+        t: &str,
+        p: i32,
+        co: Option<i64>,
+        leo: i64,
+        member: Option<(&str, &str, &str)>,
+    ) -> DescribeRow {
         DescribeRow {
             group: g.into(),
             topic: Some(t.into()),
@@ -365,7 +395,14 @@ mod tests {
     #[test]
     fn renders_the_minimum_widths_byte_exactly() {
         let rows = vec![
-            row("my-group", "orders", 0, Some(5), 10, Some(("c1", "/10.0.0.5", "consumer-1"))),
+            row(
+                "my-group",
+                "orders",
+                0,
+                Some(5),
+                10,
+                Some(("c1", "/10.0.0.5", "consumer-1")),
+            ),
             row("my-group", "payments", 0, None, 3, None),
         ];
         let expected = "\n\
@@ -379,8 +416,22 @@ my-group        payments        0          -               3               -    
     fn long_names_widen_their_columns_for_every_row() {
         let cid = "consumer-1-8b9c0e7a-4d4f-4e41-9a3e-0d6f6b1c2a11"; // 11 + 36 = 47 chars
         let rows = vec![
-            row("analytics-warehouse", "orders.v2.eu-west-1", 11, Some(100), 250, Some((cid, "/192.168.100.200", "consumer-1"))),
-            row("analytics-warehouse", "x", 2, Some(7), 7, Some((cid, "/192.168.100.200", "consumer-1"))),
+            row(
+                "analytics-warehouse",
+                "orders.v2.eu-west-1",
+                11,
+                Some(100),
+                250,
+                Some((cid, "/192.168.100.200", "consumer-1")),
+            ),
+            row(
+                "analytics-warehouse",
+                "x",
+                2,
+                Some(7),
+                7,
+                Some((cid, "/192.168.100.200", "consumer-1")),
+            ),
         ];
         let out = render_describe(&rows);
         let lines: Vec<&str> = out.split('\n').collect();
@@ -389,7 +440,15 @@ my-group        payments        0          -               3               -    
             lines[1],
             format!(
                 "{:<19} {:<19} {:<10} {:<15} {:<15} {:<15} {:<47} {:<16} {}",
-                "GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID"
+                "GROUP",
+                "TOPIC",
+                "PARTITION",
+                "CURRENT-OFFSET",
+                "LOG-END-OFFSET",
+                "LAG",
+                "CONSUMER-ID",
+                "HOST",
+                "CLIENT-ID"
             )
         );
         assert_eq!(
@@ -405,11 +464,20 @@ my-group        payments        0          -               3               -    
     fn rows_follow_the_tools_order_and_lag_uses_the_high_watermark() {
         let mut c = Cluster::new(1, 0);
         for name in ["a", "b"] {
-            c.create_topic(NewTopic { name: name.into(), partitions: 3, replication_factor: 1, configs: vec![] }).unwrap();
+            c.create_topic(NewTopic {
+                name: name.into(),
+                partitions: 3,
+                replication_factor: 1,
+                configs: vec![],
+            })
+            .unwrap();
         }
         for p in 0..3 {
             for _ in 0..(p + 2) {
-                c.topic_mut("a").unwrap().produce(p, RecordInput::new(None, Some(b"v"), 0), 0).unwrap();
+                c.topic_mut("a")
+                    .unwrap()
+                    .produce(p, RecordInput::new(None, Some(b"v"), 0), 0)
+                    .unwrap();
             }
         }
         let mut o = GroupOffsets::new("g");
@@ -417,8 +485,18 @@ my-group        payments        0          -               3               -    
         o.commit(&TopicPartition::new("a", 2), 4, 0).unwrap();
         o.commit(&TopicPartition::new("b", 1), 0, 0).unwrap();
         let members = vec![
-            MemberView { consumer_id: "small".into(), host: "/h1".into(), client_id: "c1".into(), assignment: vec![TopicPartition::new("a", 0)] },
-            MemberView { consumer_id: "idle".into(), host: "/h3".into(), client_id: "c3".into(), assignment: vec![] },
+            MemberView {
+                consumer_id: "small".into(),
+                host: "/h1".into(),
+                client_id: "c1".into(),
+                assignment: vec![TopicPartition::new("a", 0)],
+            },
+            MemberView {
+                consumer_id: "idle".into(),
+                host: "/h3".into(),
+                client_id: "c3".into(),
+                assignment: vec![],
+            },
             MemberView {
                 consumer_id: "big".into(),
                 host: "/h2".into(),
@@ -429,7 +507,16 @@ my-group        payments        0          -               3               -    
         let rows = describe_rows(&o, &members, &c);
         let got: Vec<(String, i32, Option<i64>, Option<i64>, Option<i64>, String)> = rows
             .iter()
-            .map(|r| (r.topic.clone().unwrap(), r.partition.unwrap(), r.current_offset, r.log_end_offset, r.lag, r.consumer_id.clone().unwrap()))
+            .map(|r| {
+                (
+                    r.topic.clone().unwrap(),
+                    r.partition.unwrap(),
+                    r.current_offset,
+                    r.log_end_offset,
+                    r.lag,
+                    r.consumer_id.clone().unwrap(),
+                )
+            })
             .collect();
         assert_eq!(
             got,
@@ -446,20 +533,40 @@ my-group        payments        0          -               3               -    
     fn state_messages_match_the_tool() {
         assert_eq!(
             describe_state_message("g", ConsumerGroupState::Empty),
-            Some((Stream::Stderr, "\nConsumer group 'g' has no active members.".into()))
+            Some((
+                Stream::Stderr,
+                "\nConsumer group 'g' has no active members.".into()
+            ))
         );
         assert_eq!(
-            describe_state_message("g", ConsumerGroupState::PreparingRebalance).unwrap().1,
+            describe_state_message("g", ConsumerGroupState::PreparingRebalance)
+                .unwrap()
+                .1,
             "\nWarning: Consumer group 'g' is rebalancing."
         );
-        assert_eq!(describe_state_message("g", ConsumerGroupState::Dead).unwrap().1, "\nError: Consumer group 'g' does not exist.");
-        assert_eq!(describe_state_message("g", ConsumerGroupState::Stable), None);
+        assert_eq!(
+            describe_state_message("g", ConsumerGroupState::Dead)
+                .unwrap()
+                .1,
+            "\nError: Consumer group 'g' does not exist."
+        );
+        assert_eq!(
+            describe_state_message("g", ConsumerGroupState::Stable),
+            None
+        );
     }
 
     #[test]
     fn parses_rendered_output_back() {
         let rows = vec![
-            row("my-group", "orders", 0, Some(5), 10, Some(("c1", "/10.0.0.5", "consumer 1"))),
+            row(
+                "my-group",
+                "orders",
+                0,
+                Some(5),
+                10,
+                Some(("c1", "/10.0.0.5", "consumer 1")),
+            ),
             row("my-group", "payments", 3, None, 3, None),
         ];
         let parsed = parse_describe(&render_describe(&rows)).unwrap();
@@ -467,7 +574,10 @@ my-group        payments        0          -               3               -    
         expect[1].consumer_id = None;
         expect[1].host = None;
         expect[1].client_id = None;
-        assert_eq!(parsed, expect, "client id with a space is rejoined; '-' becomes None");
+        assert_eq!(
+            parsed, expect,
+            "client id with a space is rejoined; '-' becomes None"
+        );
     }
 
     #[test]
@@ -475,21 +585,47 @@ my-group        payments        0          -               3               -    
         let old = "\nConsumer group 'g' has no active members.\n\nTOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID\nt 0 1 5 4 - - -\n";
         let r = parse_describe(old).unwrap();
         assert_eq!(r.len(), 1);
-        assert_eq!((r[0].group.as_str(), r[0].lag, r[0].consumer_id.clone()), ("", Some(4), None));
+        assert_eq!(
+            (r[0].group.as_str(), r[0].lag, r[0].consumer_id.clone()),
+            ("", Some(4), None)
+        );
         let verbose = "GROUP TOPIC PARTITION LEADER-EPOCH CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID\ng t 2 0 3 9 6 id /h c\n";
         let r = parse_describe(verbose).unwrap();
-        assert_eq!((r[0].partition, r[0].current_offset, r[0].log_end_offset), (Some(2), Some(3), Some(9)));
+        assert_eq!(
+            (r[0].partition, r[0].current_offset, r[0].log_end_offset),
+            (Some(2), Some(3), Some(9))
+        );
     }
 
     #[test]
     fn malformed_input_gives_clear_errors() {
-        assert_eq!(parse_describe("hello\nworld"), Err(DescribeParseError::NoHeader));
+        assert_eq!(
+            parse_describe("hello\nworld"),
+            Err(DescribeParseError::NoHeader)
+        );
         let e = parse_describe("GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID\ng t x 1 2 1 a b c").unwrap_err();
-        assert_eq!(e.to_string(), "line 2: PARTITION must be a number or '-', found \"x\"");
+        assert_eq!(
+            e.to_string(),
+            "line 2: PARTITION must be a number or '-', found \"x\""
+        );
         let e = parse_describe("GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID\ng t 1 2").unwrap_err();
-        assert!(matches!(e, DescribeParseError::TooFewColumns { line: 2, expected: 9, found: 4, .. }));
+        assert!(matches!(
+            e,
+            DescribeParseError::TooFewColumns {
+                line: 2,
+                expected: 9,
+                found: 4,
+                ..
+            }
+        ));
         let e = parse_describe("TOPIC PARTITION LAG").unwrap_err();
-        assert_eq!(e, DescribeParseError::MissingColumn { line: 1, column: "CURRENT-OFFSET" });
+        assert_eq!(
+            e,
+            DescribeParseError::MissingColumn {
+                line: 1,
+                column: "CURRENT-OFFSET"
+            }
+        );
     }
 
     proptest! {

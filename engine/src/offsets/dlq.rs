@@ -140,8 +140,20 @@ impl DeadLetterQueue {
     }
 
     /// Writes `record` to the DLQ with the context headers. Returns its DLQ offset.
-    pub fn send(&mut self, record: &RecordView<'_>, failure: Failure<'_>, now: Millis) -> Result<i64, DlqError> {
-        self.send_parts(record.key, record.value, record.offset, record.timestamp, failure, now)
+    pub fn send(
+        &mut self,
+        record: &RecordView<'_>,
+        failure: Failure<'_>,
+        now: Millis,
+    ) -> Result<i64, DlqError> {
+        self.send_parts(
+            record.key,
+            record.value,
+            record.offset,
+            record.timestamp,
+            failure,
+            now,
+        )
     }
 
     /// Like [`DeadLetterQueue::send`] from the record's parts.
@@ -160,14 +172,38 @@ impl DeadLetterQueue {
         let retries = failure.retries.to_string();
         let failed_at = now.to_string();
         let headers = [
-            HeaderInput { key: HEADER_ORIGINAL_TOPIC, value: Some(failure.original.topic.as_bytes()) },
-            HeaderInput { key: HEADER_ORIGINAL_PARTITION, value: Some(partition.as_bytes()) },
-            HeaderInput { key: HEADER_ORIGINAL_OFFSET, value: Some(offset.as_bytes()) },
-            HeaderInput { key: HEADER_ORIGINAL_TIMESTAMP, value: Some(ts.as_bytes()) },
-            HeaderInput { key: HEADER_ERROR, value: Some(failure.error.as_bytes()) },
-            HeaderInput { key: HEADER_GROUP, value: Some(failure.group.as_bytes()) },
-            HeaderInput { key: HEADER_RETRIES, value: Some(retries.as_bytes()) },
-            HeaderInput { key: HEADER_FAILED_AT, value: Some(failed_at.as_bytes()) },
+            HeaderInput {
+                key: HEADER_ORIGINAL_TOPIC,
+                value: Some(failure.original.topic.as_bytes()),
+            },
+            HeaderInput {
+                key: HEADER_ORIGINAL_PARTITION,
+                value: Some(partition.as_bytes()),
+            },
+            HeaderInput {
+                key: HEADER_ORIGINAL_OFFSET,
+                value: Some(offset.as_bytes()),
+            },
+            HeaderInput {
+                key: HEADER_ORIGINAL_TIMESTAMP,
+                value: Some(ts.as_bytes()),
+            },
+            HeaderInput {
+                key: HEADER_ERROR,
+                value: Some(failure.error.as_bytes()),
+            },
+            HeaderInput {
+                key: HEADER_GROUP,
+                value: Some(failure.group.as_bytes()),
+            },
+            HeaderInput {
+                key: HEADER_RETRIES,
+                value: Some(retries.as_bytes()),
+            },
+            HeaderInput {
+                key: HEADER_FAILED_AT,
+                value: Some(failed_at.as_bytes()),
+            },
         ];
         let input = RecordInput {
             key,
@@ -227,17 +263,30 @@ fn parse_dlq_record(r: &RecordView<'_>) -> Result<DlqRecord, DlqError> {
             .and_then(|(_, v)| v)
             .and_then(|v| std::str::from_utf8(v).ok())
             .map(str::to_owned)
-            .ok_or(DlqError::MalformedHeader { offset: r.offset, header: name })
+            .ok_or(DlqError::MalformedHeader {
+                offset: r.offset,
+                header: name,
+            })
     };
     let number = |name: &'static str| -> Result<i64, DlqError> {
         header(name)?
             .parse()
-            .map_err(|_| DlqError::MalformedHeader { offset: r.offset, header: name })
+            .map_err(|_| DlqError::MalformedHeader {
+                offset: r.offset,
+                header: name,
+            })
     };
-    let partition = i32::try_from(number(HEADER_ORIGINAL_PARTITION)?)
-        .map_err(|_| DlqError::MalformedHeader { offset: r.offset, header: HEADER_ORIGINAL_PARTITION })?;
-    let retries = u32::try_from(number(HEADER_RETRIES)?)
-        .map_err(|_| DlqError::MalformedHeader { offset: r.offset, header: HEADER_RETRIES })?;
+    let partition = i32::try_from(number(HEADER_ORIGINAL_PARTITION)?).map_err(|_| {
+        DlqError::MalformedHeader {
+            offset: r.offset,
+            header: HEADER_ORIGINAL_PARTITION,
+        }
+    })?;
+    let retries =
+        u32::try_from(number(HEADER_RETRIES)?).map_err(|_| DlqError::MalformedHeader {
+            offset: r.offset,
+            header: HEADER_RETRIES,
+        })?;
     Ok(DlqRecord {
         dlq_offset: r.offset,
         original: TopicPartition::new(header(HEADER_ORIGINAL_TOPIC)?, partition),
@@ -259,14 +308,21 @@ mod tests {
     #[test]
     fn dead_lettered_record_carries_context_and_replays() {
         let mut src = Log::new(LogConfig::default(), 0);
-        src.append(RecordInput::new(Some(b"k1"), Some(b"ok"), 100), 100).unwrap();
-        src.append(RecordInput::new(Some(b"k2"), Some(b"{broken"), 200), 200).unwrap();
+        src.append(RecordInput::new(Some(b"k1"), Some(b"ok"), 100), 100)
+            .unwrap();
+        src.append(RecordInput::new(Some(b"k2"), Some(b"{broken"), 200), 200)
+            .unwrap();
         src.advance_high_watermark(2).unwrap();
         let fetched = src.fetch(1, 1, u64::MAX).unwrap();
         let poison = fetched.records[0];
         let tp = TopicPartition::new("orders", 3);
         let mut dlq = DeadLetterQueue::new("orders.DLQ", 0).unwrap();
-        let failure = Failure { original: &tp, error: "JsonParseException: unexpected end", group: "billing", retries: 3 };
+        let failure = Failure {
+            original: &tp,
+            error: "JsonParseException: unexpected end",
+            group: "billing",
+            retries: 3,
+        };
         assert_eq!(dlq.send(&poison, failure, 5_000).unwrap(), 0);
         let back = dlq.read_from(0).unwrap();
         assert_eq!(
@@ -292,7 +348,9 @@ mod tests {
         // Replay: a fixed handler succeeds, a still-broken one fails and reports why.
         let ok = dlq.replay(0, |_| Ok(())).unwrap();
         assert_eq!(ok.succeeded.len(), 1);
-        let still = dlq.replay(0, |r| Err(format!("still broken at {}", r.original_offset))).unwrap();
+        let still = dlq
+            .replay(0, |r| Err(format!("still broken at {}", r.original_offset)))
+            .unwrap();
         assert_eq!(still.failed[0].1, "still broken at 1");
         assert!(dlq.read_from(1).unwrap().is_empty());
     }
@@ -300,11 +358,16 @@ mod tests {
     #[test]
     fn foreign_records_in_the_dlq_are_reported_not_panicked_on() {
         let mut dlq = DeadLetterQueue::new("dlq", 0).unwrap();
-        dlq.log.append(RecordInput::new(None, Some(b"x"), 0), 0).unwrap();
+        dlq.log
+            .append(RecordInput::new(None, Some(b"x"), 0), 0)
+            .unwrap();
         dlq.log.advance_high_watermark(1).unwrap();
         assert_eq!(
             dlq.read_from(0).unwrap_err(),
-            DlqError::MalformedHeader { offset: 0, header: HEADER_ORIGINAL_PARTITION }
+            DlqError::MalformedHeader {
+                offset: 0,
+                header: HEADER_ORIGINAL_PARTITION
+            }
         );
         assert!(DeadLetterQueue::new("bad name", 0).is_err());
     }

@@ -86,7 +86,9 @@ pub fn cli_lag(high_watermark: i64, committed: Option<i64>) -> Option<i64> {
 }
 
 /// Isolation level of a consumer (`isolation.level`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum IsolationLevel {
     /// Java's default: read up to the high watermark.
     #[default]
@@ -356,7 +358,9 @@ impl LagThresholds {
 }
 
 /// Alert level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum AlertLevel {
     /// Below the warning threshold.
     Ok,
@@ -545,18 +549,31 @@ mod tests {
         // transaction plus its marker ⇒ end offset 14. A read_committed consumer that
         // has consumed everything visible has jumped to 14 ⇒ lag 0; during
         // consumption lag = 14 − (offset + 1).
-        assert_eq!(consumer_records_lag(IsolationLevel::ReadCommitted, 14, 14, Some(14)), Some(0));
-        assert_eq!(consumer_records_lag(IsolationLevel::ReadCommitted, 14, 14, Some(4)), Some(10));
+        assert_eq!(
+            consumer_records_lag(IsolationLevel::ReadCommitted, 14, 14, Some(14)),
+            Some(0)
+        );
+        assert_eq!(
+            consumer_records_lag(IsolationLevel::ReadCommitted, 14, 14, Some(4)),
+            Some(10)
+        );
         // An open transaction holds the LSO back: read_committed sees less lag.
-        assert_eq!(consumer_records_lag(IsolationLevel::ReadCommitted, 14, 10, Some(4)), Some(6));
-        assert_eq!(consumer_records_lag(IsolationLevel::ReadUncommitted, 14, 10, Some(4)), Some(10));
+        assert_eq!(
+            consumer_records_lag(IsolationLevel::ReadCommitted, 14, 10, Some(4)),
+            Some(6)
+        );
+        assert_eq!(
+            consumer_records_lag(IsolationLevel::ReadUncommitted, 14, 10, Some(4)),
+            Some(10)
+        );
     }
 
     #[test]
     fn time_lag_is_age_of_oldest_unconsumed_record() {
         let mut log = Log::new(LogConfig::default(), 0);
         for ts in [1_000, 2_000, 3_000] {
-            log.append(RecordInput::new(None, Some(b"x"), ts), ts).unwrap();
+            log.append(RecordInput::new(None, Some(b"x"), ts), ts)
+                .unwrap();
         }
         log.advance_high_watermark(3).unwrap();
         assert_eq!(time_lag_ms(&log, Some(1), 10_000), 8_000);
@@ -568,7 +585,11 @@ mod tests {
     fn alert_escalates_after_sustain_and_recovers_immediately() {
         let mut a = LagAlert::new(LagThresholds::new(10_000, 100_000, 120_000).unwrap());
         assert_eq!(a.update(0, 50_000), None);
-        assert_eq!(a.update(60_000, 60_000), None, "only one minute above warning");
+        assert_eq!(
+            a.update(60_000, 60_000),
+            None,
+            "only one minute above warning"
+        );
         let t = a.update(120_000, 20_000).unwrap();
         assert_eq!((t.from, t.to), (AlertLevel::Ok, AlertLevel::Warning));
         let t = a.update(130_000, 5).unwrap();
@@ -581,17 +602,43 @@ mod tests {
     #[test]
     fn drain_time_is_set_by_the_slowest_partition() {
         let ps = [
-            PartitionRates { lag: 1_000, consume_per_sec: 200.0, produce_per_sec: 100.0 }, // 10 s
-            PartitionRates { lag: 9_000, consume_per_sec: 1_000.0, produce_per_sec: 100.0 }, // 10 s
-            PartitionRates { lag: 3_000, consume_per_sec: 150.0, produce_per_sec: 100.0 }, // 60 s
+            PartitionRates {
+                lag: 1_000,
+                consume_per_sec: 200.0,
+                produce_per_sec: 100.0,
+            }, // 10 s
+            PartitionRates {
+                lag: 9_000,
+                consume_per_sec: 1_000.0,
+                produce_per_sec: 100.0,
+            }, // 10 s
+            PartitionRates {
+                lag: 3_000,
+                consume_per_sec: 150.0,
+                produce_per_sec: 100.0,
+            }, // 60 s
         ];
         assert_eq!(
             estimate_time_to_drain(&ps).unwrap(),
-            DrainEstimate::Finite { ms: 60_000.0, slowest_partition: 2 }
+            DrainEstimate::Finite {
+                ms: 60_000.0,
+                slowest_partition: 2
+            }
         );
-        let never = [PartitionRates { lag: 1, consume_per_sec: 10.0, produce_per_sec: 10.0 }];
-        assert_eq!(estimate_time_to_drain(&never).unwrap(), DrainEstimate::Never { partition: 0 });
-        let bad = [PartitionRates { lag: 1, consume_per_sec: f64::NAN, produce_per_sec: 0.0 }];
+        let never = [PartitionRates {
+            lag: 1,
+            consume_per_sec: 10.0,
+            produce_per_sec: 10.0,
+        }];
+        assert_eq!(
+            estimate_time_to_drain(&never).unwrap(),
+            DrainEstimate::Never { partition: 0 }
+        );
+        let bad = [PartitionRates {
+            lag: 1,
+            consume_per_sec: f64::NAN,
+            produce_per_sec: 0.0,
+        }];
         assert!(estimate_time_to_drain(&bad).is_err());
         assert_eq!(estimate_time_to_drain(&[]).unwrap(), DrainEstimate::Drained);
     }

@@ -57,7 +57,9 @@ pub mod lag;
 pub mod reset;
 
 /// A topic partition, as Kafka's `TopicPartition` (displayed `topic-partition`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct TopicPartition {
     /// Topic name.
     pub topic: String,

@@ -87,7 +87,9 @@ pub enum ResetError {
         partitions: String,
     },
     /// `--shift-by` on a partition without a committed offset.
-    #[error("Cannot shift offset for partition {partition} since there is no current committed offset")]
+    #[error(
+        "Cannot shift offset for partition {partition} since there is no current committed offset"
+    )]
     NoCommittedOffsetToShift {
         /// The partition.
         partition: TopicPartition,
@@ -166,7 +168,10 @@ impl ResetPlan {
 
 /// Several groups' plans in one table (`--all-groups`), as the tool prints them.
 pub fn render_reset_table(plans: &[ResetPlan]) -> String {
-    let g = plans.iter().map(|p| p.group.chars().count()).fold(15, usize::max);
+    let g = plans
+        .iter()
+        .map(|p| p.group.chars().count())
+        .fold(15, usize::max);
     let t = plans
         .iter()
         .flat_map(|p| p.rows.iter().map(|r| r.partition.topic.chars().count()))
@@ -182,7 +187,12 @@ pub fn render_reset_table(plans: &[ResetPlan]) -> String {
     }
     for p in plans {
         for r in &p.rows {
-            line(&p.group, &r.partition.topic, &r.partition.partition.to_string(), &r.new_offset.to_string());
+            line(
+                &p.group,
+                &r.partition.topic,
+                &r.partition.partition.to_string(),
+                &r.new_offset.to_string(),
+            );
         }
     }
     out.push('\n');
@@ -222,7 +232,11 @@ pub fn plan_reset(
                 match parts {
                     Some(ps) => v.extend(ps.iter().map(|&p| TopicPartition::new(topic.clone(), p))),
                     None => match cluster.topic(topic) {
-                        Some(t) => v.extend(t.partitions().iter().map(|p| TopicPartition::new(topic.clone(), p.index()))),
+                        Some(t) => v.extend(
+                            t.partitions()
+                                .iter()
+                                .map(|p| TopicPartition::new(topic.clone(), p.index())),
+                        ),
                         // describeTopics fails for an unknown topic.
                         None => v.push(TopicPartition::new(topic.clone(), 0)),
                     },
@@ -236,7 +250,10 @@ pub fn plan_reset(
     let mut logs: BTreeMap<TopicPartition, &Log> = BTreeMap::new();
     let mut missing = Vec::new();
     for tp in &tps {
-        match cluster.topic(&tp.topic).and_then(|t| t.partition(tp.partition)) {
+        match cluster
+            .topic(&tp.topic)
+            .and_then(|t| t.partition(tp.partition))
+        {
             Some(p) => {
                 logs.insert(tp.clone(), p.log());
             }
@@ -302,14 +319,20 @@ pub fn plan_reset(
             new_offset,
         });
     }
-    Ok(ResetPlan { group, rows, warnings })
+    Ok(ResetPlan {
+        group,
+        rows,
+        warnings,
+    })
 }
 
 /// Parses a `java.time.Duration` ISO-8601 string (`PnDTnHnMn.nS`, optional
 /// leading sign, case-insensitive) into milliseconds. Negative durations are
 /// rejected (the tool would reset into the future).
 pub fn parse_duration(s: &str) -> Result<Millis, ResetError> {
-    let bad = || ResetError::InvalidDuration { value: s.to_owned() };
+    let bad = || ResetError::InvalidDuration {
+        value: s.to_owned(),
+    };
     let upper = s.trim().to_ascii_uppercase();
     let (neg, rest) = match upper.strip_prefix('-') {
         Some(r) => (true, r),
@@ -337,13 +360,21 @@ pub fn parse_duration(s: &str) -> Result<Millis, ResetError> {
                 num.push(ch);
                 continue;
             }
-            let idx = units[next_unit..].iter().position(|(u, _)| *u == ch).ok_or_else(bad)? + next_unit;
+            let idx = units[next_unit..]
+                .iter()
+                .position(|(u, _)| *u == ch)
+                .ok_or_else(bad)?
+                + next_unit;
             let ms_per = units[idx].1;
             if num.is_empty() {
                 return Err(bad());
             }
             let ms: i128 = if let Some((i, f)) = num.split_once('.') {
-                if ch != 'S' || f.is_empty() || f.len() > 9 || !f.bytes().all(|b| b.is_ascii_digit()) {
+                if ch != 'S'
+                    || f.is_empty()
+                    || f.len() > 9
+                    || !f.bytes().all(|b| b.is_ascii_digit())
+                {
                     return Err(bad());
                 }
                 let whole: i128 = i.parse().map_err(|_| bad())?;
@@ -369,7 +400,9 @@ pub fn parse_duration(s: &str) -> Result<Millis, ResetError> {
     }
     let total = if neg { -total } else { total };
     if total < 0 {
-        return Err(ResetError::NegativeDuration { value: s.to_owned() });
+        return Err(ResetError::NegativeDuration {
+            value: s.to_owned(),
+        });
     }
     Millis::try_from(total).map_err(|_| bad())
 }
@@ -379,7 +412,9 @@ pub fn parse_duration(s: &str) -> Result<Millis, ResetError> {
 /// omitted. Returns milliseconds since the Unix epoch. Kafka uses the JVM's
 /// local zone when no zone is given; kplay has no local zone and uses UTC.
 pub fn parse_datetime(s: &str) -> Result<Millis, ResetError> {
-    let bad = || ResetError::InvalidDatetime { value: s.to_owned() };
+    let bad = || ResetError::InvalidDatetime {
+        value: s.to_owned(),
+    };
     let s_trim = s.trim();
     let (date, time) = s_trim.split_once('T').ok_or_else(bad)?;
     let dp: Vec<&str> = date.split('-').collect();
@@ -423,8 +458,27 @@ pub fn parse_datetime(s: &str) -> Result<Millis, ResetError> {
     let (h, mi) = (num(tp[0])?, num(tp[1])?);
     let sec = if tp.len() == 3 { num(tp[2])? } else { 0 };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1..=12).contains(&mo) || d < 1 || d > month_days[(mo - 1) as usize] || h > 23 || mi > 59 || sec > 59 {
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&mo)
+        || d < 1
+        || d > month_days[(mo - 1) as usize]
+        || h > 23
+        || mi > 59
+        || sec > 59
+    {
         return Err(bad());
     }
     // Days from civil (Howard Hinnant's algorithm).
@@ -458,12 +512,17 @@ mod tests {
         .unwrap();
         let t = c.topic_mut("orders").unwrap();
         for i in 0..20 {
-            t.produce(0, RecordInput::new(None, Some(b"v"), i * 1_000), i * 1_000).unwrap();
+            t.produce(0, RecordInput::new(None, Some(b"v"), i * 1_000), i * 1_000)
+                .unwrap();
         }
         for i in 0..3 {
-            t.produce(1, RecordInput::new(None, Some(b"v"), i * 1_000), i * 1_000).unwrap();
+            t.produce(1, RecordInput::new(None, Some(b"v"), i * 1_000), i * 1_000)
+                .unwrap();
         }
-        t.partition_mut(0).unwrap().log_mut().delete_oldest_segments(2, 0);
+        t.partition_mut(0)
+            .unwrap()
+            .log_mut()
+            .delete_oldest_segments(2, 0);
         let mut g = GroupOffsets::new("billing");
         g.commit(&TopicPartition::new("orders", 0), 12, 0).unwrap();
         g.commit(&TopicPartition::new("orders", 1), 1, 0).unwrap();
@@ -476,7 +535,15 @@ mod tests {
 
     fn plan(spec: ResetSpec) -> ResetPlan {
         let (c, g) = setup();
-        plan_reset(&c, &g, ConsumerGroupState::Empty, &ResetScope::AllTopics, spec, 25_000).unwrap()
+        plan_reset(
+            &c,
+            &g,
+            ConsumerGroupState::Empty,
+            &ResetScope::AllTopics,
+            spec,
+            25_000,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -517,7 +584,11 @@ mod tests {
         );
         let long = ResetPlan {
             group: "a-much-longer-group-name".into(),
-            rows: vec![ResetRow { partition: TopicPartition::new("orders.eu-west-1.v2", 7), previous: None, new_offset: 123 }],
+            rows: vec![ResetRow {
+                partition: TopicPartition::new("orders.eu-west-1.v2", 7),
+                previous: None,
+                new_offset: 123,
+            }],
             warnings: vec![],
         };
         assert_eq!(
@@ -531,35 +602,102 @@ mod tests {
     #[test]
     fn only_inactive_groups_can_be_reset() {
         let (c, g) = setup();
-        let err = plan_reset(&c, &g, ConsumerGroupState::Stable, &ResetScope::AllTopics, ResetSpec::ToEarliest, 0).unwrap_err();
+        let err = plan_reset(
+            &c,
+            &g,
+            ConsumerGroupState::Stable,
+            &ResetScope::AllTopics,
+            ResetSpec::ToEarliest,
+            0,
+        )
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "Assignments can only be reset if the group 'billing' is inactive, but the current state is Stable."
         );
-        assert!(plan_reset(&c, &g, ConsumerGroupState::Dead, &ResetScope::AllTopics, ResetSpec::ToEarliest, 0).is_ok());
-        assert!(plan_reset(&c, &g, ConsumerGroupState::PreparingRebalance, &ResetScope::AllTopics, ResetSpec::ToEarliest, 0).is_err());
+        assert!(plan_reset(
+            &c,
+            &g,
+            ConsumerGroupState::Dead,
+            &ResetScope::AllTopics,
+            ResetSpec::ToEarliest,
+            0
+        )
+        .is_ok());
+        assert!(plan_reset(
+            &c,
+            &g,
+            ConsumerGroupState::PreparingRebalance,
+            &ResetScope::AllTopics,
+            ResetSpec::ToEarliest,
+            0
+        )
+        .is_err());
     }
 
     #[test]
     fn execute_commits_and_dry_run_does_not() {
         let (c, mut g) = setup();
-        let p = plan_reset(&c, &g, ConsumerGroupState::Empty, &ResetScope::Topics(vec![("orders".into(), Some(vec![1]))]), ResetSpec::ToLatest, 0).unwrap();
-        assert_eq!(g.committed(&TopicPartition::new("orders", 1)), Some(1), "planning is a dry run");
+        let p = plan_reset(
+            &c,
+            &g,
+            ConsumerGroupState::Empty,
+            &ResetScope::Topics(vec![("orders".into(), Some(vec![1]))]),
+            ResetSpec::ToLatest,
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            g.committed(&TopicPartition::new("orders", 1)),
+            Some(1),
+            "planning is a dry run"
+        );
         p.execute(&mut g, 5).unwrap();
         assert_eq!(g.committed(&TopicPartition::new("orders", 1)), Some(3));
-        assert_eq!(g.committed(&TopicPartition::new("orders", 0)), Some(12), "not in scope");
+        assert_eq!(
+            g.committed(&TopicPartition::new("orders", 0)),
+            Some(12),
+            "not in scope"
+        );
     }
 
     #[test]
     fn scope_and_shift_errors() {
         let (c, g) = setup();
-        let err = plan_reset(&c, &g, ConsumerGroupState::Empty, &ResetScope::Topics(vec![("orders".into(), Some(vec![5]))]), ResetSpec::ToEarliest, 0).unwrap_err();
+        let err = plan_reset(
+            &c,
+            &g,
+            ConsumerGroupState::Empty,
+            &ResetScope::Topics(vec![("orders".into(), Some(vec![5]))]),
+            ResetSpec::ToEarliest,
+            0,
+        )
+        .unwrap_err();
         assert_eq!(err.to_string(), "The partitions \"orders-5\" do not exist");
         let fresh = GroupOffsets::new("new");
-        let err = plan_reset(&c, &fresh, ConsumerGroupState::Empty, &ResetScope::Topics(vec![("orders".into(), None)]), ResetSpec::ShiftBy(1), 0).unwrap_err();
-        assert_eq!(err.to_string(), "Cannot shift offset for partition orders-0 since there is no current committed offset");
+        let err = plan_reset(
+            &c,
+            &fresh,
+            ConsumerGroupState::Empty,
+            &ResetScope::Topics(vec![("orders".into(), None)]),
+            ResetSpec::ShiftBy(1),
+            0,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Cannot shift offset for partition orders-0 since there is no current committed offset"
+        );
         // --all-topics for a group without offsets resets nothing.
-        let p = plan_reset(&c, &fresh, ConsumerGroupState::Empty, &ResetScope::AllTopics, ResetSpec::ToEarliest, 0).unwrap();
+        let p = plan_reset(
+            &c,
+            &fresh,
+            ConsumerGroupState::Empty,
+            &ResetScope::AllTopics,
+            ResetSpec::ToEarliest,
+            0,
+        )
+        .unwrap();
         assert!(p.rows.is_empty());
     }
 
@@ -568,14 +706,31 @@ mod tests {
         assert_eq!(parse_duration("PT1H30M").unwrap(), 5_400_000);
         assert_eq!(parse_duration("P1DT2H").unwrap(), 93_600_000);
         assert_eq!(parse_duration("pt0.5s").unwrap(), 500);
-        assert_eq!(parse_duration("PT-1H").unwrap_err(), ResetError::NegativeDuration { value: "PT-1H".into() });
+        assert_eq!(
+            parse_duration("PT-1H").unwrap_err(),
+            ResetError::NegativeDuration {
+                value: "PT-1H".into()
+            }
+        );
         for bad in ["", "P", "PT", "1H", "PT1H1H", "PT1.5M", "P1H", "PTxS"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_datetime("1970-01-01T00:00:00.000").unwrap(), 0);
-        assert_eq!(parse_datetime("2024-03-01T12:30:00.250Z").unwrap(), 1_709_296_200_250);
-        assert_eq!(parse_datetime("2024-03-01T13:30:00.250+01:00").unwrap(), 1_709_296_200_250);
-        for bad in ["2024-02-30T00:00:00.000", "2024-03-01", "2024-3-1T00:00", "2024-03-01T25:00:00.000", "x"] {
+        assert_eq!(
+            parse_datetime("2024-03-01T12:30:00.250Z").unwrap(),
+            1_709_296_200_250
+        );
+        assert_eq!(
+            parse_datetime("2024-03-01T13:30:00.250+01:00").unwrap(),
+            1_709_296_200_250
+        );
+        for bad in [
+            "2024-02-30T00:00:00.000",
+            "2024-03-01",
+            "2024-3-1T00:00",
+            "2024-03-01T25:00:00.000",
+            "x",
+        ] {
             assert!(parse_datetime(bad).is_err(), "{bad}");
         }
     }
