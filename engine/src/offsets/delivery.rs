@@ -777,7 +777,7 @@ impl DeliverySim {
                 .cfg
                 .poison
                 .as_ref()
-                .is_some_and(|c| (i + 1) % c.every == 0);
+                .is_some_and(|c| (i + 1).is_multiple_of(c.every));
             self.value[0] = if poison { POISON_MARK } else { b'v' };
             let ts = t_us / 1_000;
             let Some(t) = self.cluster.topic_mut(&self.cfg.topic) else {

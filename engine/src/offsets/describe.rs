@@ -505,7 +505,8 @@ my-group        payments        0          -               3               -    
             },
         ];
         let rows = describe_rows(&o, &members, &c);
-        let got: Vec<(String, i32, Option<i64>, Option<i64>, Option<i64>, String)> = rows
+        type Got = (String, i32, Option<i64>, Option<i64>, Option<i64>, String);
+        let got: Vec<Got> = rows
             .iter()
             .map(|r| {
                 (
