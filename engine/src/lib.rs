@@ -67,6 +67,7 @@ pub mod cluster;
 pub mod config;
 pub mod log;
 pub mod mitigation;
+pub mod offsets;
 pub mod partitioner;
 pub mod planner;
 pub mod record;
