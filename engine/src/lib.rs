@@ -55,6 +55,7 @@
 pub mod clock;
 pub mod cluster;
 pub mod config;
+pub mod group;
 pub mod log;
 pub mod partitioner;
 pub mod record;
