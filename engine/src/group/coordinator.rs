@@ -303,7 +303,10 @@ pub struct Rebalance {
     pub revoked_and_reassigned_same_owner: Vec<TopicPartition>,
     /// Per-partition pause.
     pub pauses: Vec<PartitionPause>,
-    /// Span during which no partition of the group was consumed.
+    /// Eager protocol: time from the first member revoking its partitions
+    /// (at its JoinGroup) to the end of the rebalance — the span during which
+    /// members that rejoined sit idle waiting for the others. 0 under the
+    /// cooperative protocol, where members keep consuming what they keep.
     pub stop_the_world_ms: Millis,
     /// Members removed during it (not rejoined in time, or expired).
     pub removed: Vec<String>,
@@ -347,9 +350,11 @@ struct InFlight {
     not_before: Millis,
     /// Members that initiated the join themselves (rejoin at round start).
     eager_joiners: BTreeSet<String>,
+    /// Rejoin times fixed when a slow member's poll returned during the round.
+    joined: BTreeMap<String, Millis>,
     record: Rebalance,
-    /// Partitions owned before the rebalance (for stop-the-world).
-    owned_before: BTreeSet<TopicPartition>,
+    /// Eager: when the first member revoked its partitions.
+    first_revocation: Option<Millis>,
 }
 
 /// A consumer group on the simulated clock. See the [module docs](self).
@@ -768,12 +773,16 @@ impl Group {
 
     fn next_heartbeat(&self, m: &Member, after: Millis) -> Millis {
         let i = self.config.heartbeat_interval_ms;
+        // first heartbeat strictly after `after` (heartbeats at anchor + k·interval, k ≥ 1)
         let d = (after - m.hb_anchor).max(0);
-        m.hb_anchor + (d + i - 1) / i * i
+        m.hb_anchor + (d / i + 1) * i
     }
 
     /// When `m` sends its JoinGroup in the current round (None: never).
     fn rejoin_time(&self, m: &Member, f: &InFlight) -> Option<Millis> {
+        if let Some(&t) = f.joined.get(&m.id) {
+            return Some(t);
+        }
         let base = if f.eager_joiners.contains(&m.id) {
             f.round_started_at
         } else {
@@ -858,6 +867,13 @@ impl Group {
                 }
             }
             Ev::PollReturned(id) => {
+                if let (Some(f), Some(m)) = (&self.in_flight, self.members.get(&id)) {
+                    if let Some(r) = self.rejoin_time(m, f) {
+                        if let Some(f) = &mut self.in_flight {
+                            f.joined.insert(id.clone(), r);
+                        }
+                    }
+                }
                 let Some(m) = self.members.get_mut(&id) else { return Ok(()) };
                 m.status = MemberStatus::Stable;
                 m.poll_timeout_at = None;
@@ -918,13 +934,6 @@ impl Group {
         } else {
             t
         };
-        let owned_before: BTreeSet<TopicPartition> = self
-            .members
-            .values()
-            .filter(|m| m.in_group)
-            .flat_map(|m| m.assigned.iter().cloned())
-            .chain(self.paused.keys().cloned())
-            .collect();
         events.push(GroupEvent::RebalanceStarted {
             at: t,
             reason: reason.clone(),
@@ -936,6 +945,7 @@ impl Group {
             deadline: t + self.config.max_poll_interval_ms,
             not_before,
             eager_joiners: joiner.map(str::to_owned).into_iter().collect(),
+            joined: BTreeMap::new(),
             record: Rebalance {
                 reason,
                 started_at: t,
@@ -947,7 +957,7 @@ impl Group {
                 stop_the_world_ms: 0,
                 removed: Vec::new(),
             },
-            owned_before,
+            first_revocation: None,
         });
     }
 
@@ -984,6 +994,9 @@ impl Group {
             for (id, r) in joiners {
                 if let Some(m) = self.members.get_mut(&id) {
                     if !m.assigned.is_empty() {
+                        if let Some(fl) = &mut self.in_flight {
+                            fl.first_revocation = Some(fl.first_revocation.map_or(r, |f| f.min(r)));
+                        }
                         let parts = m.assigned.clone();
                         for tp in &parts {
                             self.paused.insert(tp.clone(), (r, Some(id.clone())));
@@ -1045,6 +1058,7 @@ impl Group {
         let generation = self.generation;
         fl.record.generations.push(generation);
         // Apply: revocations (cooperative), then assignments.
+        let mut revokers = BTreeSet::new();
         let ids: Vec<String> = target.keys().cloned().collect();
         for id in &ids {
             let new: Vec<TopicPartition> = target.get(id).cloned().unwrap_or_default();
@@ -1053,6 +1067,7 @@ impl Group {
                 let revoked: Vec<TopicPartition> =
                     m.assigned.iter().filter(|tp| !new.contains(tp)).cloned().collect();
                 if !revoked.is_empty() {
+                    revokers.insert(id.clone());
                     for tp in &revoked {
                         self.paused.insert(tp.clone(), (t, Some(id.clone())));
                     }
@@ -1096,12 +1111,10 @@ impl Group {
             fl.round_started_at = t;
             fl.not_before = t;
             fl.deadline = t + self.config.max_poll_interval_ms;
-            fl.eager_joiners = self
-                .members
-                .values()
-                .filter(|m| m.in_group)
-                .map(|m| m.id.clone())
-                .collect();
+            fl.joined.clear();
+            // Members that revoked rejoin at once (ConsumerCoordinator.onJoinComplete
+            // requests a rejoin); the others learn at their next heartbeat.
+            fl.eager_joiners = revokers;
             self.in_flight = Some(fl);
         } else {
             self.finish(fl, t, events);
@@ -1111,15 +1124,9 @@ impl Group {
 
     fn finish(&mut self, mut fl: InFlight, t: Millis, events: &mut Vec<GroupEvent>) {
         fl.record.completed_at = t;
-        // Stop-the-world: all previously owned partitions paused at once.
-        let paused: BTreeMap<&TopicPartition, &PartitionPause> =
-            fl.record.pauses.iter().map(|p| (&p.partition, p)).collect();
-        if !fl.owned_before.is_empty() && fl.owned_before.iter().all(|tp| paused.contains_key(tp)) {
-            let start = fl.owned_before.iter().filter_map(|tp| paused.get(tp)).map(|p| p.paused_at).max();
-            let end = fl.owned_before.iter().filter_map(|tp| paused.get(tp)).map(|p| p.resumed_at).min();
-            if let (Some(s), Some(e)) = (start, end) {
-                fl.record.stop_the_world_ms = (e - s).max(0);
-            }
+        // Stop-the-world (eager): from the first member revoking to the end.
+        if let Some(first) = fl.first_revocation {
+            fl.record.stop_the_world_ms = (t - first).max(0);
         }
         let _ = (&fl.reason, fl.started_at);
         events.push(GroupEvent::RebalanceCompleted {
@@ -1156,4 +1163,214 @@ enum Ev {
     PollTimeout(String),
     PollReturned(String),
     JoinComplete,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(assignor: Assignor, protocol: RebalanceProtocol, partitions: i32) -> Group {
+        let topics = [("orders".to_owned(), partitions)].into_iter().collect();
+        let config = GroupConfig {
+            assignor,
+            protocol,
+            ..GroupConfig::default()
+        };
+        Group::new(topics, config).unwrap()
+    }
+
+    fn orders() -> Vec<String> {
+        vec!["orders".to_owned()]
+    }
+
+    /// Adds c1..=cn (static when `statics`) at t=0 and settles the first rebalance.
+    fn started(mut g: Group, n: usize, statics: bool) -> Group {
+        for i in 1..=n {
+            let inst = format!("i{i}");
+            g.add_member(&format!("c{i}"), statics.then_some(inst.as_str()), &orders(), 0)
+                .unwrap();
+        }
+        g.tick(10_000).unwrap();
+        assert!(!g.is_rebalancing());
+        g
+    }
+
+    #[test]
+    fn seventh_consumer_on_six_partitions_is_idle() {
+        let mut g = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 6, false);
+        g.add_member("c7", None, &orders(), 20_000).unwrap();
+        g.tick(60_000).unwrap();
+        let a = g.assignment();
+        assert_eq!(a.len(), 7);
+        assert!(a["c7"].is_empty());
+        assert!(a.values().filter(|v| v.len() == 1).count() == 6);
+    }
+
+    #[test]
+    fn first_rebalance_waits_initial_delay() {
+        let g = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 2, false);
+        assert_eq!(g.history()[0].completed_at, 3_000); // group.initial.rebalance.delay.ms
+        assert_eq!(g.generation(), 1);
+    }
+
+    #[test]
+    fn static_member_restart_within_session_timeout_no_rebalance() {
+        let mut g = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 3, true);
+        let before = g.assignment();
+        let gens = g.generation();
+        g.crash_member("c2", 20_000).unwrap();
+        let ev = g.restart_member("c2", 50_000).unwrap();
+        assert!(ev.iter().any(|e| matches!(e, GroupEvent::StaticMemberRejoined { paused_ms: 30_000, .. })));
+        g.tick(200_000).unwrap();
+        assert_eq!(g.generation(), gens);
+        assert_eq!(g.history().len(), 1);
+        assert_eq!(g.assignment(), before);
+    }
+
+    #[test]
+    fn static_member_back_too_late_triggers_rebalance_at_session_expiry() {
+        let mut g = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 3, true);
+        g.crash_member("c2", 20_000).unwrap();
+        // last heartbeat at 18_000 (every 3 s from the sync at 3_000), expiry 63_000
+        let ev = g.tick(63_000).unwrap();
+        assert!(ev.iter().any(|e| matches!(e, GroupEvent::MemberRemoved { at: 63_000, .. })));
+        g.tick(100_000).unwrap();
+        assert_eq!(g.history().len(), 2);
+        let r = &g.history()[1];
+        // c2's partitions were not consumed from the crash until the new owner got them
+        let p = r.pauses.iter().find(|p| p.from.as_deref() == Some("c2")).unwrap();
+        assert_eq!(p.paused_at, 20_000);
+        assert!(p.paused_ms >= 43_000);
+        assert!(!g.assignment().contains_key("c2"));
+    }
+
+    #[test]
+    fn dynamic_close_rebalances_immediately_static_close_waits_for_session() {
+        let mut g = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 3, false);
+        g.remove_member("c3", 20_000).unwrap();
+        assert!(g.is_rebalancing());
+        let mut s = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 3, true);
+        s.remove_member("c3", 20_000).unwrap();
+        assert!(!s.is_rebalancing());
+        s.tick(70_000).unwrap();
+        assert_eq!(s.history().len(), 2);
+    }
+
+    #[test]
+    fn eager_pauses_every_partition_cooperative_only_the_moving_ones() {
+        let mut eager = started(group(Assignor::Sticky, RebalanceProtocol::Eager, 6), 3, false);
+        let mut coop = started(
+            group(Assignor::CooperativeSticky, RebalanceProtocol::Cooperative, 6),
+            3,
+            false,
+        );
+        for g in [&mut eager, &mut coop] {
+            g.add_member("c4", None, &orders(), 20_000).unwrap();
+            g.tick(100_000).unwrap();
+            assert_eq!(g.history().len(), 2);
+        }
+        let e = &eager.history()[1];
+        // no one is late: the join completes at the others' next heartbeat
+        assert_eq!(e.completed_at, 21_000);
+        let c = &coop.history()[1];
+        // eager: all six partitions revoked; sticky hands five back to their owner
+        // (6 over 4 members: quotas 2, 2, 1, 1 — one partition moves to c4)
+        assert_eq!(e.pauses.len(), 6);
+        assert_eq!(e.revoked_and_reassigned_same_owner.len(), 5);
+        assert_eq!(e.moved.len(), 1);
+        assert!(e.pauses.iter().all(|p| p.paused_at == 21_000 && p.paused_ms == 0));
+        assert_eq!(e.generations.len(), 1);
+        // cooperative: only the moving partition pauses, two generations, no stop-the-world
+        assert_eq!(c.generations.len(), 2);
+        assert_eq!(c.moved.len(), 1);
+        assert_eq!(c.pauses.len(), 1);
+        assert!(c.pauses[0].paused_ms > 0);
+        assert!(c.revoked_and_reassigned_same_owner.is_empty());
+        assert_eq!(c.stop_the_world_ms, 0);
+        assert_eq!(coop.assignment()["c4"].len(), 1);
+        assert_eq!(eager.assignment()["c4"].len(), 1);
+    }
+
+    #[test]
+    fn eager_stops_the_world_waiting_for_a_slow_member_cooperative_does_not() {
+        let mut eager = started(group(Assignor::Sticky, RebalanceProtocol::Eager, 6), 3, false);
+        let mut coop = started(
+            group(Assignor::CooperativeSticky, RebalanceProtocol::Cooperative, 6),
+            3,
+            false,
+        );
+        for g in [&mut eager, &mut coop] {
+            g.slow_member("c1", 40_000, 10_000).unwrap(); // back in poll() at 50_000
+            g.add_member("c4", None, &orders(), 20_000).unwrap();
+            g.tick(200_000).unwrap();
+        }
+        let e = &eager.history()[1];
+        // c2, c3 revoked at 21_000 and idled until c1 rejoined at 50_000
+        assert_eq!(e.completed_at, 50_000);
+        assert_eq!(e.stop_the_world_ms, 29_000);
+        let c2_pause = e.pauses.iter().find(|p| p.from.as_deref() == Some("c2")).unwrap();
+        assert_eq!(c2_pause.paused_ms, 29_000);
+        let c = &coop.history()[1];
+        assert_eq!(c.stop_the_world_ms, 0);
+        // the one moving partition: revoked after round 1 (50_000), assigned in
+        // round 2 once the others' next heartbeat brought them back (53_000)
+        assert_eq!(c.pauses.len(), 1);
+        assert_eq!(c.pauses[0].paused_at, 50_000);
+        assert_eq!(c.pauses[0].resumed_at, 53_000);
+        assert_eq!(c.generations.len(), 2);
+        assert_eq!(coop.assignment().values().map(Vec::len).sum::<usize>(), 6);
+    }
+
+    #[test]
+    fn slow_consumer_kicked_after_max_poll_interval() {
+        let mut g = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 3, false);
+        g.slow_member("c1", 400_000, 20_000).unwrap();
+        let ev = g.tick(319_999).unwrap();
+        assert!(ev.is_empty());
+        let ev = g.tick(320_000).unwrap();
+        assert!(ev.iter().any(|e| matches!(e,
+            GroupEvent::MemberRemoved { member_id, reason, at: 320_000 } if member_id == "c1" && reason.contains("poll timeout"))));
+        g.tick(330_000).unwrap();
+        assert!(!g.assignment().contains_key("c1"));
+        assert_eq!(g.assignment().values().map(Vec::len).sum::<usize>(), 6);
+        // when its poll finally returns, it rejoins as a new member
+        g.tick(420_000).unwrap();
+        g.restart_member("c1", 420_000).unwrap();
+        g.tick(500_000).unwrap();
+        assert_eq!(g.assignment()["c1"].len(), 2);
+    }
+
+    #[test]
+    fn slow_but_within_poll_interval_delays_the_rebalance() {
+        let mut g = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 2, false);
+        g.slow_member("c1", 60_000, 10_000).unwrap();
+        g.add_member("c3", None, &orders(), 20_000).unwrap();
+        g.tick(200_000).unwrap();
+        // the join phase waits for c1's poll to return at 70_000
+        assert_eq!(g.history()[1].completed_at, 70_000);
+        assert_eq!(g.assignment().len(), 3);
+    }
+
+    #[test]
+    fn rejects_bad_config_and_time_travel() {
+        let topics: BTreeMap<String, i32> = [("orders".to_owned(), 6)].into_iter().collect();
+        let bad = GroupConfig {
+            assignor: Assignor::Range,
+            protocol: RebalanceProtocol::Cooperative,
+            ..GroupConfig::default()
+        };
+        assert!(matches!(
+            Group::new(topics.clone(), bad),
+            Err(GroupError::InconsistentGroupProtocol { .. })
+        ));
+        let zero = GroupConfig {
+            session_timeout_ms: 0,
+            ..GroupConfig::default()
+        };
+        assert!(Group::new(topics, zero).is_err());
+        let mut g = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 1, false);
+        assert!(matches!(g.tick(5), Err(GroupError::TimeWentBackwards { .. })));
+        assert!(g.add_member("x", None, &["nope".to_owned()], 20_000).is_err());
+        assert!(g.crash_member("ghost", 20_000).is_err());
+    }
 }
