@@ -89,12 +89,19 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
         let list = if parts.is_empty() {
             "(idle)".to_owned()
         } else {
-            parts.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            parts
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         println!("{member:<width$}  {:>5}  {list}", parts.len());
     }
     if assignor == Assignor::CooperativeSticky {
-        if let Some(p) = outcome.partitions_transferring_ownership.filter(|p| !p.is_empty()) {
+        if let Some(p) = outcome
+            .partitions_transferring_ownership
+            .filter(|p| !p.is_empty())
+        {
             println!();
             println!("pending (revoked by their current owner first, assigned in the follow-up rebalance):");
             for (tp, to) in p {
@@ -106,7 +113,8 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
 }
 
 fn parse_input(text: &str) -> Result<AssignmentInput, String> {
-    let file: InputFile = serde_json::from_str(text).map_err(|e| format!("malformed input: {e}"))?;
+    let file: InputFile =
+        serde_json::from_str(text).map_err(|e| format!("malformed input: {e}"))?;
     let mut topics = BTreeMap::new();
     for (t, n) in file.topics {
         let n = i32::try_from(n)

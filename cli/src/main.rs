@@ -11,7 +11,11 @@ mod plan;
 mod run;
 
 #[derive(Parser)]
-#[command(name = "kplay", version, about = "A Kafka playground and capacity planner (CLI)")]
+#[command(
+    name = "kplay",
+    version,
+    about = "A Kafka playground and capacity planner (CLI)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -11,7 +11,8 @@ fn kplay_assign(assignor: &str, input: &str, json: bool) -> Output {
     let path = dir.join(format!("input-{}.json", N.fetch_add(1, Ordering::SeqCst)));
     std::fs::write(&path, input).unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kplay"));
-    cmd.args(["assign", "--assignor", assignor, "--input"]).arg(&path);
+    cmd.args(["assign", "--assignor", assignor, "--input"])
+        .arg(&path);
     if json {
         cmd.arg("--json");
     }
@@ -20,7 +21,11 @@ fn kplay_assign(assignor: &str, input: &str, json: bool) -> Output {
 
 fn json_ok(assignor: &str, input: &str) -> serde_json::Value {
     let out = kplay_assign(assignor, input, true);
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -42,7 +47,10 @@ fn range_json_sorted_every_member_present_seventh_idle() {
     let v = json_ok("range", SEVEN_ON_SIX);
     let a = v["assignment"].as_object().unwrap();
     assert_eq!(a.len(), 7);
-    assert_eq!(a["c1"], serde_json::json!([{"topic": "orders", "partition": 0}]));
+    assert_eq!(
+        a["c1"],
+        serde_json::json!([{"topic": "orders", "partition": 0}])
+    );
     assert_eq!(a["c7"], serde_json::json!([]));
     // payments has no subscriber: nobody gets it
     assert!(!v.to_string().contains("payments"));
@@ -84,7 +92,10 @@ fn cooperative_sticky_prints_first_round_sticky_prints_final() {
     let coop = json_ok("cooperative-sticky", input);
     assert_eq!(coop["assignment"]["consumer3"], serde_json::json!([]));
     let eager = json_ok("sticky", input);
-    assert_eq!(eager["assignment"]["consumer3"], serde_json::json!([{"topic":"topic2","partition":0}]));
+    assert_eq!(
+        eager["assignment"]["consumer3"],
+        serde_json::json!([{"topic":"topic2","partition":0}])
+    );
     let table = kplay_assign("cooperative-sticky", input, false);
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(text.contains("topic2-0 -> consumer3"), "{text}");
@@ -107,7 +118,8 @@ fn unknown_assignor_is_an_error() {
 
 #[test]
 fn unknown_topic_is_an_error() {
-    let input = r#"{"topics": {"orders": 6}, "members": [{"member_id": "c1", "topics": ["ordres"]}]}"#;
+    let input =
+        r#"{"topics": {"orders": 6}, "members": [{"member_id": "c1", "topics": ["ordres"]}]}"#;
     assert!(err("range", input).contains("'ordres'"));
     let owned = r#"{"topics": {"orders": 6}, "members": [{"member_id": "c1", "topics": ["orders"], "owned": [{"topic":"gone","partition":0}]}]}"#;
     assert!(err("sticky", owned).contains("'gone'"));
@@ -116,9 +128,11 @@ fn unknown_topic_is_an_error() {
 #[test]
 fn malformed_inputs_are_errors() {
     assert!(err("range", "{not json").contains("malformed input"));
-    let zero = r#"{"topics": {"orders": 0}, "members": [{"member_id": "c1", "topics": ["orders"]}]}"#;
+    let zero =
+        r#"{"topics": {"orders": 0}, "members": [{"member_id": "c1", "topics": ["orders"]}]}"#;
     assert!(err("range", zero).contains("INVALID_PARTITIONS"));
-    let neg = r#"{"topics": {"orders": -2}, "members": [{"member_id": "c1", "topics": ["orders"]}]}"#;
+    let neg =
+        r#"{"topics": {"orders": -2}, "members": [{"member_id": "c1", "topics": ["orders"]}]}"#;
     assert!(err("range", neg).contains("INVALID_PARTITIONS"));
     let dup = r#"{"topics": {"orders": 2}, "members": [{"member_id": "c1", "topics": ["orders"]}, {"member_id": "c1", "topics": ["orders"]}]}"#;
     assert!(err("range", dup).contains("duplicate member id 'c1'"));

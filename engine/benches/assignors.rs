@@ -24,7 +24,10 @@ fn after_leave(a: Assignor) -> AssignmentInput {
         .members()
         .iter()
         .skip(1)
-        .map(|m| m.clone().with_owned(out.assignment[&m.member_id].clone(), 1))
+        .map(|m| {
+            m.clone()
+                .with_owned(out.assignment[&m.member_id].clone(), 1)
+        })
         .collect();
     AssignmentInput::new(fresh.topics().clone(), ms).unwrap()
 }
@@ -38,7 +41,11 @@ fn bench(c: &mut Criterion) {
             b.iter(|| a.assign(i).unwrap())
         });
     }
-    for a in [Assignor::Sticky, Assignor::CooperativeSticky, Assignor::Uniform] {
+    for a in [
+        Assignor::Sticky,
+        Assignor::CooperativeSticky,
+        Assignor::Uniform,
+    ] {
         let i = after_leave(a);
         g.bench_with_input(BenchmarkId::new("one_left", a.name()), &i, |b, i| {
             b.iter(|| a.assign(i).unwrap())

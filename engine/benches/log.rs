@@ -12,23 +12,43 @@ fn append_then_fetch(c: &mut Criterion) {
     g.throughput(Throughput::Elements(N));
     g.bench_function("append_100B_x100k", |b| {
         b.iter_batched(
-            || Log::new(LogConfig { segment_bytes: 1 << 20, ..LogConfig::default() }, 0),
+            || {
+                Log::new(
+                    LogConfig {
+                        segment_bytes: 1 << 20,
+                        ..LogConfig::default()
+                    },
+                    0,
+                )
+            },
             |mut log| {
                 for i in 0..N {
                     let key = i.to_le_bytes();
-                    log.append(RecordInput::new(Some(&key), Some(&value), i as i64), i as i64)
-                        .expect("append");
+                    log.append(
+                        RecordInput::new(Some(&key), Some(&value), i as i64),
+                        i as i64,
+                    )
+                    .expect("append");
                 }
                 log
             },
             BatchSize::LargeInput,
         )
     });
-    let mut log = Log::new(LogConfig { segment_bytes: 1 << 20, ..LogConfig::default() }, 0);
+    let mut log = Log::new(
+        LogConfig {
+            segment_bytes: 1 << 20,
+            ..LogConfig::default()
+        },
+        0,
+    );
     for i in 0..N {
         let key = i.to_le_bytes();
-        log.append(RecordInput::new(Some(&key), Some(&value), i as i64), i as i64)
-            .expect("append");
+        log.append(
+            RecordInput::new(Some(&key), Some(&value), i as i64),
+            i as i64,
+        )
+        .expect("append");
     }
     log.advance_high_watermark(N as i64).expect("hw");
     g.bench_function("fetch_100B_x100k_500_per_poll", |b| {
@@ -37,7 +57,11 @@ fn append_then_fetch(c: &mut Criterion) {
             let mut bytes = 0usize;
             while offset < N as i64 {
                 let f = log.fetch(offset, 500, 1 << 20).expect("fetch");
-                bytes += f.records.iter().map(|r| r.value.map_or(0, <[u8]>::len)).sum::<usize>();
+                bytes += f
+                    .records
+                    .iter()
+                    .map(|r| r.value.map_or(0, <[u8]>::len))
+                    .sum::<usize>();
                 offset = f.next_fetch_offset;
             }
             bytes

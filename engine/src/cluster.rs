@@ -121,7 +121,10 @@ impl Cluster {
     }
     /// A topic by name.
     pub fn topic(&self, name: &str) -> Option<&Topic> {
-        self.topics.iter().find(|(n, _)| n.as_str() == name).map(|(_, t)| t)
+        self.topics
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, t)| t)
     }
     /// A topic by name, mutably.
     pub fn topic_mut(&mut self, name: &str) -> Option<&mut Topic> {
@@ -167,9 +170,8 @@ impl Cluster {
             }
             r => r as i16,
         };
-        let config = TopicConfig::from_overrides(
-            new.configs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        )?;
+        let config =
+            TopicConfig::from_overrides(new.configs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
         let now = self.clock.now();
         let topic = Topic::new(name.clone(), partitions, rf, config, now);
         Ok(self.topics.entry(name).or_insert(topic))
@@ -198,13 +200,22 @@ mod tests {
     #[test]
     fn create_topic_validates_like_kraft() {
         let mut c = Cluster::new(1, 0);
-        assert_eq!(c.create_topic(new_topic("orders", 3, 1)).unwrap().partition_count(), 3);
         assert_eq!(
-            c.create_topic(new_topic("orders", 3, 1)).unwrap_err().to_string(),
+            c.create_topic(new_topic("orders", 3, 1))
+                .unwrap()
+                .partition_count(),
+            3
+        );
+        assert_eq!(
+            c.create_topic(new_topic("orders", 3, 1))
+                .unwrap_err()
+                .to_string(),
             "TOPIC_ALREADY_EXISTS: Topic 'orders' already exists."
         );
         assert_eq!(
-            c.create_topic(new_topic("x", 0, 1)).unwrap_err().to_string(),
+            c.create_topic(new_topic("x", 0, 1))
+                .unwrap_err()
+                .to_string(),
             "INVALID_PARTITIONS: Number of partitions was set to an invalid non-positive value."
         );
         assert!(matches!(
@@ -221,7 +232,9 @@ mod tests {
         ));
         assert!(matches!(
             c.create_topic(new_topic("..", 1, 1)),
-            Err(CreateTopicError::InvalidTopic(InvalidTopicName::DotOrDotDot(_)))
+            Err(CreateTopicError::InvalidTopic(
+                InvalidTopicName::DotOrDotDot(_)
+            ))
         ));
         assert!(c.create_topic(new_topic("x", 1_000_000, 1)).is_err());
         assert_eq!(c.topics().count(), 1);
@@ -232,7 +245,9 @@ mod tests {
         let mut c = Cluster::new(3, 0);
         c.create_topic(new_topic("a_b", 1, 3)).unwrap();
         assert_eq!(
-            c.create_topic(new_topic("a.b", 1, 1)).unwrap_err().to_string(),
+            c.create_topic(new_topic("a.b", 1, 1))
+                .unwrap_err()
+                .to_string(),
             "INVALID_TOPIC_EXCEPTION: Topic 'a.b' collides with existing topic: a_b"
         );
     }

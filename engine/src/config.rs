@@ -79,7 +79,8 @@ pub enum ConfigError {
 }
 
 /// The `compression.type` values a topic accepts.
-pub const COMPRESSION_TYPES: [&str; 6] = ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"];
+pub const COMPRESSION_TYPES: [&str; 6] =
+    ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"];
 
 /// A topic's configuration. Field names are Kafka's with `.` → `_`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -138,23 +139,37 @@ fn invalid(name: &str, value: &str, reason: impl Into<String>) -> ConfigError {
 }
 
 fn parse_long(name: &str, value: &str, min: i64) -> Result<i64, ConfigError> {
-    let v: i64 = value
-        .trim()
-        .parse()
-        .map_err(|_| invalid(name, value, "Expected value to be a 64-bit integer, but it was a java.lang.String"))?;
+    let v: i64 = value.trim().parse().map_err(|_| {
+        invalid(
+            name,
+            value,
+            "Expected value to be a 64-bit integer, but it was a java.lang.String",
+        )
+    })?;
     if v < min {
-        return Err(invalid(name, value, format!("Value must be at least {min}")));
+        return Err(invalid(
+            name,
+            value,
+            format!("Value must be at least {min}"),
+        ));
     }
     Ok(v)
 }
 
 fn parse_int(name: &str, value: &str, min: i32) -> Result<i32, ConfigError> {
-    let v: i32 = value
-        .trim()
-        .parse()
-        .map_err(|_| invalid(name, value, "Expected value to be a 32-bit integer, but it was a java.lang.String"))?;
+    let v: i32 = value.trim().parse().map_err(|_| {
+        invalid(
+            name,
+            value,
+            "Expected value to be a 32-bit integer, but it was a java.lang.String",
+        )
+    })?;
     if v < min {
-        return Err(invalid(name, value, format!("Value must be at least {min}")));
+        return Err(invalid(
+            name,
+            value,
+            format!("Value must be at least {min}"),
+        ));
     }
     Ok(v)
 }
@@ -221,7 +236,11 @@ impl TopicConfig {
             "max.message.bytes" => self.max_message_bytes = parse_int(name, value, 0)?,
             "min.cleanable.dirty.ratio" => {
                 let v: f64 = value.trim().parse().map_err(|_| {
-                    invalid(name, value, "Expected value to be a double, but it was a java.lang.String")
+                    invalid(
+                        name,
+                        value,
+                        "Expected value to be a double, but it was a java.lang.String",
+                    )
                 })?;
                 if !(0.0..=1.0).contains(&v) {
                     let reason = if v < 0.0 {
@@ -343,8 +362,15 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.cleanup_policy, CleanupPolicy::COMPACT_DELETE);
-        let o: Vec<String> = c.overrides().iter().map(|(k, v)| format!("{k}={v}")).collect();
-        assert_eq!(o, vec!["cleanup.policy=compact,delete", "min.insync.replicas=2"]);
+        let o: Vec<String> = c
+            .overrides()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        assert_eq!(
+            o,
+            vec!["cleanup.policy=compact,delete", "min.insync.replicas=2"]
+        );
     }
 
     #[test]

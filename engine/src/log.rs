@@ -244,7 +244,12 @@ impl Segment {
     }
 
     /// Appends one batch; offsets are assigned from `first_offset`.
-    fn push_batch(&mut self, first_offset: i64, records: &[RecordInput<'_>], attrs: BatchAttributes) {
+    fn push_batch(
+        &mut self,
+        first_offset: i64,
+        records: &[RecordInput<'_>],
+        attrs: BatchAttributes,
+    ) {
         let batch_index = self.batches.len() as u32;
         let base_ts = records[0].timestamp;
         let mut max_ts = Millis::MIN;
@@ -319,7 +324,11 @@ impl Segment {
                 last_batch = Some(r.batch);
             }
             header_buf.clear();
-            header_buf.extend(r.headers.iter().map(|(k, v)| (k.to_owned(), v.map(<[u8]>::to_vec))));
+            header_buf.extend(
+                r.headers
+                    .iter()
+                    .map(|(k, v)| (k.to_owned(), v.map(<[u8]>::to_vec))),
+            );
             let hs: Vec<HeaderInput<'_>> = header_buf
                 .iter()
                 .map(|(k, v)| HeaderInput {
@@ -577,7 +586,8 @@ impl Log {
     /// Closes the active segment and opens a new, empty one at the LEO.
     /// Rolling an empty active segment does nothing.
     pub fn roll(&mut self, now: Millis) {
-        if self.active_segment().is_empty() && self.active_segment().next_offset == self.log_end_offset
+        if self.active_segment().is_empty()
+            && self.active_segment().next_offset == self.log_end_offset
         {
             return;
         }
@@ -748,13 +758,19 @@ impl Log {
     pub fn debug_check_invariants(&self) {
         #[cfg(debug_assertions)]
         {
-            assert!(!self.segments.is_empty(), "a log always has an active segment");
+            assert!(
+                !self.segments.is_empty(),
+                "a log always has an active segment"
+            );
             assert!(self.log_start_offset <= self.high_watermark);
             assert!(self.high_watermark <= self.log_end_offset);
             assert_eq!(self.active_segment().next_offset, self.log_end_offset);
             assert!(self.segments[0].base_offset <= self.log_start_offset);
             for w in self.segments.windows(2) {
-                assert_eq!(w[0].next_offset, w[1].base_offset, "segments are contiguous");
+                assert_eq!(
+                    w[0].next_offset, w[1].base_offset,
+                    "segments are contiguous"
+                );
             }
             let mut prev = i64::MIN;
             for s in &self.segments {
@@ -881,7 +897,10 @@ mod tests {
         );
         assert!(matches!(
             log.append(rec(&[0u8; 200], 0), 0),
-            Err(AppendError::RecordBatchTooLarge { segment_bytes: 100, .. })
+            Err(AppendError::RecordBatchTooLarge {
+                segment_bytes: 100,
+                ..
+            })
         ));
         log.set_config(LogConfig {
             segment_bytes: 10_000,
@@ -890,7 +909,10 @@ mod tests {
         });
         assert!(matches!(
             log.append(rec(&[0u8; 200], 0), 0),
-            Err(AppendError::RecordTooLarge { max_message_bytes: 100, .. })
+            Err(AppendError::RecordTooLarge {
+                max_message_bytes: 100,
+                ..
+            })
         ));
         assert_eq!(log.log_end_offset(), 0);
     }

@@ -185,10 +185,7 @@ mod tests {
             key: "k",
             value: None,
         }];
-        let rh = RecordInput {
-            headers: &h,
-            ..t
-        };
+        let rh = RecordInput { headers: &h, ..t };
         // + key (1+1) + null value 1 = 3 more.
         assert_eq!(record_size_in_bytes(0, 0, &rh), 10);
         assert_eq!(batch_size_in_bytes(&[r]), 61 + 15);

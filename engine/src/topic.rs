@@ -23,7 +23,9 @@ pub enum InvalidTopicName {
     #[error("Topic name is invalid: '{0}' is not allowed")]
     DotOrDotDot(String),
     /// Longer than 249 characters.
-    #[error("Topic name is invalid: the length of '{0}' is longer than the max allowed length 249")]
+    #[error(
+        "Topic name is invalid: the length of '{0}' is longer than the max allowed length 249"
+    )]
     TooLong(String),
     /// Contains a character outside `[a-zA-Z0-9._-]`.
     #[error("Topic name is invalid: '{0}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'")]
@@ -187,7 +189,9 @@ impl Topic {
     }
     /// One partition, mutably.
     pub fn partition_mut(&mut self, p: i32) -> Option<&mut Partition> {
-        usize::try_from(p).ok().and_then(|i| self.partitions.get_mut(i))
+        usize::try_from(p)
+            .ok()
+            .and_then(|i| self.partitions.get_mut(i))
     }
 
     /// Replaces the configuration; segment settings apply from the next append.
@@ -236,7 +240,10 @@ impl Topic {
 
     /// Records per partition (for views and skew metrics).
     pub fn record_counts(&self) -> Vec<usize> {
-        self.partitions.iter().map(|p| p.log.record_count()).collect()
+        self.partitions
+            .iter()
+            .map(|p| p.log.record_count())
+            .collect()
     }
 }
 
@@ -248,7 +255,16 @@ mod tests {
     fn kafka_topic_test_valid_names() {
         // TopicTest.shouldAcceptValidTopicNames
         let long = "x".repeat(249);
-        for n in ["valid", "TOPIC", "nAmEs", "ar6", "VaL1d", "_0-9_.", "...", long.as_str()] {
+        for n in [
+            "valid",
+            "TOPIC",
+            "nAmEs",
+            "ar6",
+            "VaL1d",
+            "_0-9_.",
+            "...",
+            long.as_str(),
+        ] {
             assert!(TopicName::new(n).is_ok(), "{n}");
         }
     }
@@ -256,7 +272,18 @@ mod tests {
     #[test]
     fn kafka_topic_test_invalid_names() {
         let long = "a".repeat(250);
-        for n in ["", "foo bar", "..", "foo:bar", "foo=bar", ".", long.as_str(), "a/b", "a\\b", "é"] {
+        for n in [
+            "",
+            "foo bar",
+            "..",
+            "foo:bar",
+            "foo=bar",
+            ".",
+            long.as_str(),
+            "a/b",
+            "a\\b",
+            "é",
+        ] {
             assert!(TopicName::new(n).is_err(), "{n:?}");
         }
         assert_eq!(
@@ -287,12 +314,17 @@ mod tests {
     fn compacted_topic_rejects_null_keys() {
         let cfg = TopicConfig::from_overrides([("cleanup.policy", "compact")]).unwrap();
         let mut t = Topic::new(TopicName::new("users").unwrap(), 2, 1, cfg, 0);
-        let err = t.produce(1, RecordInput::new(None, Some(b"v"), 0), 0).unwrap_err();
+        let err = t
+            .produce(1, RecordInput::new(None, Some(b"v"), 0), 0)
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "INVALID_RECORD: Compacted topic cannot accept message without key in topic partition users-1"
         );
-        assert_eq!(t.produce(1, RecordInput::new(Some(b"k"), None, 0), 0), Ok(0));
+        assert_eq!(
+            t.produce(1, RecordInput::new(Some(b"k"), None, 0), 0),
+            Ok(0)
+        );
         assert!(matches!(
             t.produce(2, RecordInput::new(Some(b"k"), None, 0), 0),
             Err(ProduceError::UnknownTopicOrPartition { partition: 2, .. })

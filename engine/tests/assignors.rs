@@ -63,7 +63,11 @@ const T12: &[&str] = &["topic1", "topic2"];
 
 #[test]
 fn range_1_one_consumer_multiple_topics() {
-    let o = run(Assignor::Range, &[("topic1", 1), ("topic2", 2)], vec![member("consumer1", T12)]);
+    let o = run(
+        Assignor::Range,
+        &[("topic1", 1), ("topic2", 2)],
+        vec![member("consumer1", T12)],
+    );
     expect_sets(&o, &[("consumer1", "topic1-0, topic2-0, topic2-1")]);
 }
 
@@ -72,7 +76,10 @@ fn range_2_two_consumers_one_topic_one_partition() {
     let o = run(
         Assignor::Range,
         &[("topic1", 1)],
-        vec![member("consumer1", &["topic1"]), member("consumer2", &["topic1"])],
+        vec![
+            member("consumer1", &["topic1"]),
+            member("consumer2", &["topic1"]),
+        ],
     );
     expect_sets(&o, &[("consumer1", "topic1-0"), ("consumer2", "")]);
 }
@@ -82,11 +89,19 @@ fn range_3_multiple_consumers_mixed_topics() {
     let o = run(
         Assignor::Range,
         &[("topic1", 3), ("topic2", 2)],
-        vec![member("consumer1", &["topic1"]), member("consumer2", T12), member("consumer3", &["topic1"])],
+        vec![
+            member("consumer1", &["topic1"]),
+            member("consumer2", T12),
+            member("consumer3", &["topic1"]),
+        ],
     );
     expect_sets(
         &o,
-        &[("consumer1", "topic1-0"), ("consumer2", "topic1-1, topic2-0, topic2-1"), ("consumer3", "topic1-2")],
+        &[
+            ("consumer1", "topic1-0"),
+            ("consumer2", "topic1-1, topic2-0, topic2-1"),
+            ("consumer3", "topic1-2"),
+        ],
     );
 }
 
@@ -99,26 +114,30 @@ fn range_4_two_consumers_two_topics_six_partitions() {
     );
     expect_sets(
         &o,
-        &[("consumer1", "topic1-0, topic1-1, topic2-0, topic2-1"), ("consumer2", "topic1-2, topic2-2")],
+        &[
+            ("consumer1", "topic1-0, topic1-1, topic2-0, topic2-1"),
+            ("consumer2", "topic1-2, topic2-2"),
+        ],
     );
 }
 
 #[test]
 fn range_5_two_static_consumers_instance_id_wins_over_member_id() {
-    for a in [Assignor::Range] {
-        let o = run(
-            a,
-            &[("topic1", 3), ("topic2", 3)],
-            vec![
-                member("consumer-b", T12).with_instance_id("instance1"),
-                member("consumer-a", T12).with_instance_id("instance2"),
-            ],
-        );
-        expect_sets(
-            &o,
-            &[("consumer-b", "topic1-0, topic1-1, topic2-0, topic2-1"), ("consumer-a", "topic1-2, topic2-2")],
-        );
-    }
+    let o = run(
+        Assignor::Range,
+        &[("topic1", 3), ("topic2", 3)],
+        vec![
+            member("consumer-b", T12).with_instance_id("instance1"),
+            member("consumer-a", T12).with_instance_id("instance2"),
+        ],
+    );
+    expect_sets(
+        &o,
+        &[
+            ("consumer-b", "topic1-0, topic1-1, topic2-0, topic2-1"),
+            ("consumer-a", "topic1-2, topic2-2"),
+        ],
+    );
 }
 
 #[test]
@@ -126,11 +145,17 @@ fn range_6_static_before_dynamic() {
     let o = run(
         Assignor::Range,
         &[("topic1", 3), ("topic2", 3)],
-        vec![member("consumer-b", T12).with_instance_id("instance1"), member("consumer-a", T12)],
+        vec![
+            member("consumer-b", T12).with_instance_id("instance1"),
+            member("consumer-a", T12),
+        ],
     );
     expect_sets(
         &o,
-        &[("consumer-b", "topic1-0, topic1-1, topic2-0, topic2-1"), ("consumer-a", "topic1-2, topic2-2")],
+        &[
+            ("consumer-b", "topic1-0, topic1-1, topic2-0, topic2-1"),
+            ("consumer-a", "topic1-2, topic2-2"),
+        ],
     );
 }
 
@@ -160,7 +185,10 @@ fn range_7_static_member_assignment_persistent() {
     let mut ms = statics();
     ms.push(member("consumer5", T12));
     let o = run(Assignor::Range, ts, ms);
-    assert_eq!(as_sets(&o)["consumer5"], tps("topic1-4, topic2-3").into_iter().collect());
+    assert_eq!(
+        as_sets(&o)["consumer5"],
+        tps("topic1-4, topic2-3").into_iter().collect()
+    );
 }
 
 #[test]
@@ -169,7 +197,11 @@ fn range_8_uniform_subscription_remainders_to_first() {
     let o = run(
         Assignor::Range,
         &[("t1", 6), ("t2", 7), ("t3", 2)],
-        vec![member("consumer0", all), member("consumer1", all), member("consumer2", all)],
+        vec![
+            member("consumer0", all),
+            member("consumer1", all),
+            member("consumer2", all),
+        ],
     );
     expect_sets(
         &o,
@@ -187,7 +219,11 @@ fn range_9_non_equal_subscription() {
     let o = run(
         Assignor::Range,
         &[("t1", 6), ("t2", 7), ("t3", 2)],
-        vec![member("consumer0", all), member("consumer1", all), member("consumer2", &["t1", "t3"])],
+        vec![
+            member("consumer0", all),
+            member("consumer1", all),
+            member("consumer2", &["t1", "t3"]),
+        ],
     );
     expect_sets(
         &o,
@@ -205,9 +241,15 @@ fn range_unknown_topic_is_skipped_and_member_gets_nothing() {
     let o = run(
         Assignor::Range,
         &[("topic1", 2)],
-        vec![member("consumer1", &["topic1"]), member("consumer2", &["nope"])],
+        vec![
+            member("consumer1", &["topic1"]),
+            member("consumer2", &["nope"]),
+        ],
     );
-    expect_sets(&o, &[("consumer1", "topic1-0, topic1-1"), ("consumer2", "")]);
+    expect_sets(
+        &o,
+        &[("consumer1", "topic1-0, topic1-1"), ("consumer2", "")],
+    );
 }
 
 // ---------------------------------------------------------------- RoundRobinAssignorTest (lists)
@@ -217,11 +259,19 @@ fn roundrobin_10_multiple_consumers_mixed_topics() {
     let o = run(
         Assignor::RoundRobin,
         &[("topic1", 3), ("topic2", 2)],
-        vec![member("consumer1", &["topic1"]), member("consumer2", T12), member("consumer3", &["topic1"])],
+        vec![
+            member("consumer1", &["topic1"]),
+            member("consumer2", T12),
+            member("consumer3", &["topic1"]),
+        ],
     );
     expect_lists(
         &o,
-        &[("consumer1", "topic1-0"), ("consumer2", "topic1-1, topic2-0, topic2-1"), ("consumer3", "topic1-2")],
+        &[
+            ("consumer1", "topic1-0"),
+            ("consumer2", "topic1-1, topic2-0, topic2-1"),
+            ("consumer3", "topic1-2"),
+        ],
     );
 }
 
@@ -234,7 +284,10 @@ fn roundrobin_11_two_dynamic_consumers() {
     );
     expect_lists(
         &o,
-        &[("consumer1", "topic1-0, topic1-2, topic2-1"), ("consumer2", "topic1-1, topic2-0, topic2-2")],
+        &[
+            ("consumer1", "topic1-0, topic1-2, topic2-1"),
+            ("consumer2", "topic1-1, topic2-0, topic2-2"),
+        ],
     );
 }
 
@@ -250,7 +303,10 @@ fn roundrobin_12_two_static_consumers() {
     );
     expect_lists(
         &o,
-        &[("consumer-b", "topic1-0, topic1-2, topic2-1"), ("consumer-a", "topic1-1, topic2-0, topic2-2")],
+        &[
+            ("consumer-b", "topic1-0, topic1-2, topic2-1"),
+            ("consumer-a", "topic1-1, topic2-0, topic2-2"),
+        ],
     );
 }
 
@@ -280,7 +336,10 @@ fn roundrobin_13_static_member_assignment_persistent() {
 #[test]
 fn roundrobin_14_static_assignment_survives_member_id_change() {
     let ts = &[("topic1", 5), ("topic2", 5)];
-    for ids in [["consumer1", "consumer2", "consumer3"], ["consumer1", "consumer5", "consumer4"]] {
+    for ids in [
+        ["consumer1", "consumer2", "consumer3"],
+        ["consumer1", "consumer5", "consumer4"],
+    ] {
         let o = run(
             Assignor::RoundRobin,
             ts,
@@ -290,7 +349,10 @@ fn roundrobin_14_static_assignment_survives_member_id_change() {
                 member(ids[2], T12).with_instance_id("instance3"),
             ],
         );
-        assert_eq!(o.assignment[ids[0]], tps("topic1-0, topic1-3, topic2-1, topic2-4"));
+        assert_eq!(
+            o.assignment[ids[0]],
+            tps("topic1-0, topic1-3, topic2-1, topic2-4")
+        );
         assert_eq!(o.assignment[ids[1]], tps("topic1-1, topic1-4, topic2-2"));
         assert_eq!(o.assignment[ids[2]], tps("topic1-2, topic2-0, topic2-3"));
     }
@@ -301,9 +363,20 @@ fn roundrobin_15_javadoc_example_is_unbalanced() {
     let o = run(
         Assignor::RoundRobin,
         &[("t0", 1), ("t1", 2), ("t2", 3)],
-        vec![member("C0", &["t0"]), member("C1", &["t0", "t1"]), member("C2", &["t0", "t1", "t2"])],
+        vec![
+            member("C0", &["t0"]),
+            member("C1", &["t0", "t1"]),
+            member("C2", &["t0", "t1", "t2"]),
+        ],
     );
-    expect_lists(&o, &[("C0", "t0-0"), ("C1", "t1-0"), ("C2", "t1-1, t2-0, t2-1, t2-2")]);
+    expect_lists(
+        &o,
+        &[
+            ("C0", "t0-0"),
+            ("C1", "t1-0"),
+            ("C2", "t1-1, t2-0, t2-1, t2-2"),
+        ],
+    );
 }
 
 // ---------------------------------------------------------------- AbstractStickyAssignorTest (lists)
@@ -313,10 +386,17 @@ const STICKIES: [Assignor; 2] = [Assignor::Sticky, Assignor::CooperativeSticky];
 #[test]
 fn sticky_16_two_consumers_two_topics_fresh() {
     for a in STICKIES {
-        let o = run(a, &[("topic1", 3), ("topic2", 3)], vec![member("consumer1", T12), member("consumer2", T12)]);
+        let o = run(
+            a,
+            &[("topic1", 3), ("topic2", 3)],
+            vec![member("consumer1", T12), member("consumer2", T12)],
+        );
         expect_lists(
             &o,
-            &[("consumer1", "topic1-0, topic1-2, topic2-1"), ("consumer2", "topic1-1, topic2-0, topic2-2")],
+            &[
+                ("consumer1", "topic1-0, topic1-2, topic2-1"),
+                ("consumer2", "topic1-1, topic2-0, topic2-2"),
+            ],
         );
         assert_eq!(o.partitions_transferring_ownership, Some(BTreeMap::new()));
     }
@@ -328,11 +408,19 @@ fn sticky_17_mixed_subscriptions_general_builder() {
         let o = run(
             a,
             &[("topic1", 3), ("topic2", 2)],
-            vec![member("consumer1", &["topic1"]), member("consumer2", T12), member("consumer3", &["topic1"])],
+            vec![
+                member("consumer1", &["topic1"]),
+                member("consumer2", T12),
+                member("consumer3", &["topic1"]),
+            ],
         );
         expect_lists(
             &o,
-            &[("consumer1", "topic1-0, topic1-2"), ("consumer2", "topic2-0, topic2-1"), ("consumer3", "topic1-1")],
+            &[
+                ("consumer1", "topic1-0, topic1-2"),
+                ("consumer2", "topic2-0, topic2-1"),
+                ("consumer3", "topic1-1"),
+            ],
         );
         if a == Assignor::Sticky {
             assert_eq!(o.partitions_transferring_ownership, None);
@@ -351,7 +439,13 @@ fn sticky_18_consumer_owning_min_quota_expected_max_quota() {
                 owning("consumer2", T12, &tps("topic1-1, topic2-2"), 1),
             ],
         );
-        expect_lists(&o, &[("consumer1", "topic1-0, topic2-1, topic2-0"), ("consumer2", "topic1-1, topic2-2")]);
+        expect_lists(
+            &o,
+            &[
+                ("consumer1", "topic1-0, topic2-1, topic2-0"),
+                ("consumer2", "topic1-1, topic2-2"),
+            ],
+        );
     }
 }
 
@@ -367,10 +461,22 @@ fn sticky_19_more_max_quota_owners_than_expected() {
                 owning("consumer3", T12, &[], 1),
             ],
         );
-        let pto: BTreeMap<_, _> = [(TopicPartition::new("topic2", 0), "consumer3".to_string())].into();
+        let pto: BTreeMap<_, _> =
+            [(TopicPartition::new("topic2", 0), "consumer3".to_string())].into();
         assert_eq!(o.partitions_transferring_ownership, Some(pto));
-        let c3 = if a == Assignor::Sticky { "topic2-0" } else { "" };
-        expect_lists(&o, &[("consumer1", "topic1-0"), ("consumer2", "topic1-1, topic2-1"), ("consumer3", c3)]);
+        let c3 = if a == Assignor::Sticky {
+            "topic2-0"
+        } else {
+            ""
+        };
+        expect_lists(
+            &o,
+            &[
+                ("consumer1", "topic1-0"),
+                ("consumer2", "topic1-1, topic2-1"),
+                ("consumer3", c3),
+            ],
+        );
     }
 }
 
@@ -388,7 +494,11 @@ fn sticky_20_all_consumers_under_min_quota() {
         );
         expect_lists(
             &o,
-            &[("consumer1", "topic1-0, topic2-1"), ("consumer2", "topic1-1, topic2-2"), ("consumer3", "topic2-0")],
+            &[
+                ("consumer1", "topic1-0, topic2-1"),
+                ("consumer2", "topic1-1, topic2-2"),
+                ("consumer3", "topic2-0"),
+            ],
         );
         assert_eq!(o.partitions_transferring_ownership, Some(BTreeMap::new()));
     }
@@ -401,11 +511,25 @@ fn sticky_21_add_remove_consumer_one_topic() {
         let t = &["topic"];
         let r1 = run(a, ts, vec![member("consumer1", t)]);
         expect_lists(&r1, &[("consumer1", "topic-0, topic-1, topic-2")]);
-        let r2 = run(a, ts, vec![owning("consumer1", t, &r1.assignment["consumer1"], 1), owning("consumer2", t, &[], 1)]);
-        let pto: BTreeMap<_, _> = [(TopicPartition::new("topic", 2), "consumer2".to_string())].into();
+        let r2 = run(
+            a,
+            ts,
+            vec![
+                owning("consumer1", t, &r1.assignment["consumer1"], 1),
+                owning("consumer2", t, &[], 1),
+            ],
+        );
+        let pto: BTreeMap<_, _> =
+            [(TopicPartition::new("topic", 2), "consumer2".to_string())].into();
         assert_eq!(r2.partitions_transferring_ownership, Some(pto));
         let coop = a == Assignor::CooperativeSticky;
-        expect_lists(&r2, &[("consumer1", "topic-0, topic-1"), ("consumer2", if coop { "" } else { "topic-2" })]);
+        expect_lists(
+            &r2,
+            &[
+                ("consumer1", "topic-0, topic-1"),
+                ("consumer2", if coop { "" } else { "topic-2" }),
+            ],
+        );
         let r2 = if coop {
             // follow-up rebalance hands topic-2 over
             let f = run(
@@ -416,12 +540,19 @@ fn sticky_21_add_remove_consumer_one_topic() {
                     owning("consumer2", t, &r2.assignment["consumer2"], 1),
                 ],
             );
-            expect_lists(&f, &[("consumer1", "topic-0, topic-1"), ("consumer2", "topic-2")]);
+            expect_lists(
+                &f,
+                &[("consumer1", "topic-0, topic-1"), ("consumer2", "topic-2")],
+            );
             f
         } else {
             r2
         };
-        let r3 = run(a, ts, vec![owning("consumer2", t, &r2.assignment["consumer2"], 2)]);
+        let r3 = run(
+            a,
+            ts,
+            vec![owning("consumer2", t, &r2.assignment["consumer2"], 2)],
+        );
         expect_sets(&r3, &[("consumer2", "topic-0, topic-1, topic-2")]);
     }
 }
@@ -430,10 +561,17 @@ fn sticky_21_add_remove_consumer_one_topic() {
 fn sticky_22_add_remove_two_consumers_two_topics() {
     for a in STICKIES {
         let ts = &[("topic1", 3), ("topic2", 4)];
-        let r1 = run(a, ts, vec![member("consumer1", T12), member("consumer2", T12)]);
+        let r1 = run(
+            a,
+            ts,
+            vec![member("consumer1", T12), member("consumer2", T12)],
+        );
         expect_lists(
             &r1,
-            &[("consumer1", "topic1-0, topic1-2, topic2-1, topic2-3"), ("consumer2", "topic1-1, topic2-0, topic2-2")],
+            &[
+                ("consumer1", "topic1-0, topic1-2, topic2-1, topic2-3"),
+                ("consumer2", "topic1-1, topic2-0, topic2-2"),
+            ],
         );
         let r2 = run(
             a,
@@ -472,7 +610,10 @@ fn sticky_22_add_remove_two_consumers_two_topics() {
             );
             expect_lists(
                 &r3,
-                &[("consumer3", "topic1-2, topic2-3, topic1-0, topic2-1"), ("consumer4", "topic2-2, topic1-1, topic2-0")],
+                &[
+                    ("consumer3", "topic1-2, topic2-3, topic1-0, topic2-1"),
+                    ("consumer4", "topic2-2, topic1-1, topic2-0"),
+                ],
             );
         } else {
             // round 1 withholds the three transferring partitions
@@ -491,9 +632,17 @@ fn sticky_22_add_remove_two_consumers_two_topics() {
 
 /// Re-runs the assignor with everyone owning their last result until stable
 /// (CooperativeStickyAssignorTest.verifyValidityAndBalance follow-ups).
-fn settle(a: Assignor, ts: &[(&str, i32)], mut res: AssignmentOutcome, ids: &[&str]) -> AssignmentOutcome {
+fn settle(
+    a: Assignor,
+    ts: &[(&str, i32)],
+    mut res: AssignmentOutcome,
+    ids: &[&str],
+) -> AssignmentOutcome {
     for _ in 0..4 {
-        let ms = ids.iter().map(|c| owning(c, T12, &res.assignment[*c], 1)).collect();
+        let ms = ids
+            .iter()
+            .map(|c| owning(c, T12, &res.assignment[*c], 1))
+            .collect();
         let next = run(a, ts, ms);
         if as_sets(&next) == as_sets(&res) {
             return next;
@@ -522,24 +671,42 @@ fn sticky_23_topic_balance_after_reassignment() {
         let mut r2 = run(
             a,
             ts,
-            vec![owning("consumer1", T12, &r1.assignment["consumer1"], 1), owning("consumer2", T12, &[], 1)],
+            vec![
+                owning("consumer1", T12, &r1.assignment["consumer1"], 1),
+                owning("consumer2", T12, &[], 1),
+            ],
         );
         if coop {
             r2 = settle(a, ts, r2, &["consumer1", "consumer2"]);
         }
-        assert!(per_topic(&r2).values().all(|&c| c == (6, 6)), "{:?}", per_topic(&r2));
+        assert!(
+            per_topic(&r2).values().all(|&c| c == (6, 6)),
+            "{:?}",
+            per_topic(&r2)
+        );
         let ids = ["consumer1", "consumer2", "consumer3", "consumer4"];
         let mut r3 = run(
             a,
             ts,
             ids.iter()
-                .map(|c| owning(c, T12, r2.assignment.get(*c).map(Vec::as_slice).unwrap_or(&[]), 1))
+                .map(|c| {
+                    owning(
+                        c,
+                        T12,
+                        r2.assignment.get(*c).map(Vec::as_slice).unwrap_or(&[]),
+                        1,
+                    )
+                })
                 .collect(),
         );
         if coop {
             r3 = settle(a, ts, r3, &ids);
         }
-        assert!(per_topic(&r3).values().all(|&c| c == (3, 3)), "{:?}", per_topic(&r3));
+        assert!(
+            per_topic(&r3).values().all(|&c| c == (3, 3)),
+            "{:?}",
+            per_topic(&r3)
+        );
         let r4 = run(
             a,
             ts,
@@ -548,7 +715,11 @@ fn sticky_23_topic_balance_after_reassignment() {
                 owning("consumer4", T12, &r3.assignment["consumer4"], 1),
             ],
         );
-        assert!(per_topic(&r4).values().all(|&c| c == (6, 6)), "{:?}", per_topic(&r4));
+        assert!(
+            per_topic(&r4).values().all(|&c| c == (6, 6)),
+            "{:?}",
+            per_topic(&r4)
+        );
     }
 }
 
@@ -556,13 +727,41 @@ fn sticky_23_topic_balance_after_reassignment() {
 fn sticky_24_poor_round_robin_scenario_is_balanced() {
     let all = &["topic1", "topic2", "topic3", "topic4", "topic5"];
     let odd = &["topic1", "topic3", "topic5"];
-    let ts = &[("topic1", 2), ("topic2", 1), ("topic3", 2), ("topic4", 1), ("topic5", 2)];
+    let ts = &[
+        ("topic1", 2),
+        ("topic2", 1),
+        ("topic3", 2),
+        ("topic4", 1),
+        ("topic5", 2),
+    ];
     for a in STICKIES {
-        let o = run(a, ts, vec![member("c1", all), member("c2", odd), member("c3", odd), member("c4", all)]);
-        assert!(o.assignment.values().all(|v| v.len() == 2), "{:?}", o.assignment);
+        let o = run(
+            a,
+            ts,
+            vec![
+                member("c1", all),
+                member("c2", odd),
+                member("c3", odd),
+                member("c4", all),
+            ],
+        );
+        assert!(
+            o.assignment.values().all(|v| v.len() == 2),
+            "{:?}",
+            o.assignment
+        );
     }
     // round robin gives c3 nothing here
-    let rr = run(Assignor::RoundRobin, ts, vec![member("c1", all), member("c2", odd), member("c3", odd), member("c4", all)]);
+    let rr = run(
+        Assignor::RoundRobin,
+        ts,
+        vec![
+            member("c1", all),
+            member("c2", odd),
+            member("c3", odd),
+            member("c4", all),
+        ],
+    );
     assert!(rr.assignment["c3"].len() < 2);
 }
 
@@ -581,7 +780,14 @@ fn sticky_25_26_partition_claimed_twice_in_same_generation() {
                 ],
             );
             let c3 = if a == Assignor::Sticky { "topic-0" } else { "" };
-            expect_lists(&o, &[("consumer1", c1), ("consumer2", "topic-2"), ("consumer3", c3)]);
+            expect_lists(
+                &o,
+                &[
+                    ("consumer1", c1),
+                    ("consumer2", "topic-2"),
+                    ("consumer3", c3),
+                ],
+            );
         }
     }
 }
@@ -598,7 +804,14 @@ fn sticky_27_cooperative_with_old_version_subscriptions() {
             owning("consumer3", t, &[], 1),
         ],
     );
-    expect_lists(&o, &[("consumer1", "topic1-0"), ("consumer2", "topic1-1"), ("consumer3", "topic1-2")]);
+    expect_lists(
+        &o,
+        &[
+            ("consumer1", "topic1-0"),
+            ("consumer2", "topic1-1"),
+            ("consumer3", "topic1-2"),
+        ],
+    );
 }
 
 #[test]
@@ -607,9 +820,20 @@ fn sticky_28_javadoc_example_2_general_builder() {
     let r1 = run(
         Assignor::Sticky,
         ts,
-        vec![member("C0", &["t0"]), member("C1", &["t0", "t1"]), member("C2", &["t0", "t1", "t2"])],
+        vec![
+            member("C0", &["t0"]),
+            member("C1", &["t0", "t1"]),
+            member("C2", &["t0", "t1", "t2"]),
+        ],
     );
-    expect_sets(&r1, &[("C0", "t0-0"), ("C1", "t1-0, t1-1"), ("C2", "t2-0, t2-1, t2-2")]);
+    expect_sets(
+        &r1,
+        &[
+            ("C0", "t0-0"),
+            ("C1", "t1-0, t1-1"),
+            ("C2", "t2-0, t2-1, t2-2"),
+        ],
+    );
     let r2 = run(
         Assignor::Sticky,
         ts,
@@ -618,7 +842,10 @@ fn sticky_28_javadoc_example_2_general_builder() {
             owning("C2", &["t0", "t1", "t2"], &r1.assignment["C2"], 1),
         ],
     );
-    expect_sets(&r2, &[("C1", "t1-0, t1-1, t0-0"), ("C2", "t2-0, t2-1, t2-2")]);
+    expect_sets(
+        &r2,
+        &[("C1", "t1-0, t1-1, t0-0"), ("C2", "t2-0, t2-1, t2-2")],
+    );
 }
 
 // ---------------------------------------------------------------- KIP-848 server-side
@@ -628,9 +855,20 @@ fn server_range_29_different_subscriptions() {
     let o = run(
         Assignor::ServerRange,
         &[("T1", 3), ("T2", 3), ("T3", 2)],
-        vec![member("A", &["T1", "T2"]), member("B", &["T3"]), member("C", &["T2", "T3"])],
+        vec![
+            member("A", &["T1", "T2"]),
+            member("B", &["T3"]),
+            member("C", &["T2", "T3"]),
+        ],
     );
-    expect_sets(&o, &[("A", "T1-0, T1-1, T1-2, T2-0, T2-1"), ("B", "T3-0"), ("C", "T2-2, T3-1")]);
+    expect_sets(
+        &o,
+        &[
+            ("A", "T1-0, T1-1, T1-2, T2-0, T2-1"),
+            ("B", "T3-0"),
+            ("C", "T2-2, T3-1"),
+        ],
+    );
 }
 
 #[test]
@@ -641,13 +879,17 @@ fn server_range_30_more_members_than_partitions() {
         &[("T1", 3), ("T3", 2)],
         vec![member("A", both), member("B", both), member("C", both)],
     );
-    expect_sets(&o, &[("A", "T1-0, T3-0"), ("B", "T1-1, T3-1"), ("C", "T1-2")]);
+    expect_sets(
+        &o,
+        &[("A", "T1-0, T3-0"), ("B", "T1-1, T3-1"), ("C", "T1-2")],
+    );
 }
 
 #[test]
 fn server_side_assignors_reject_non_existent_topic() {
     for a in [Assignor::ServerRange, Assignor::Uniform] {
-        let input = AssignmentInput::new(topics(&[("T1", 3)]), vec![member("A", &["T1", "T9"])]).unwrap();
+        let input =
+            AssignmentInput::new(topics(&[("T1", 3)]), vec![member("A", &["T1", "T9"])]).unwrap();
         let err = a.assign(&input).unwrap_err();
         assert!(err.to_string().contains("non-existent topic 'T9'"), "{err}");
     }
@@ -681,21 +923,35 @@ fn uniform(ts: &[(&str, i32)], members: Vec<MemberSubscription>) -> AssignmentOu
     .into_iter()
     .map(|(t, u)| (t.to_string(), b64url(u)))
     .collect();
-    let input = AssignmentInput::new(topics(ts), members).unwrap().with_topic_ids(ids);
+    let input = AssignmentInput::new(topics(ts), members)
+        .unwrap()
+        .with_topic_ids(ids);
     Assignor::Uniform.assign(&input).unwrap()
 }
 
 #[test]
 fn uniform_31_first_assignment_hash_set_order_puts_topic3_first() {
     let t = &["topic1", "topic3"];
-    let o = uniform(&[("topic1", 3), ("topic3", 2)], vec![member("A", t), member("B", t)]);
-    expect_sets(&o, &[("A", "topic1-0, topic3-0, topic3-1"), ("B", "topic1-1, topic1-2")]);
+    let o = uniform(
+        &[("topic1", 3), ("topic3", 2)],
+        vec![member("A", t), member("B", t)],
+    );
+    expect_sets(
+        &o,
+        &[
+            ("A", "topic1-0, topic3-0, topic3-1"),
+            ("B", "topic1-1, topic1-2"),
+        ],
+    );
 }
 
 #[test]
 fn uniform_32_more_members_than_partitions() {
     let t = &["topic3"];
-    let o = uniform(&[("topic3", 2)], vec![member("A", t), member("B", t), member("C", t)]);
+    let o = uniform(
+        &[("topic3", 2)],
+        vec![member("A", t), member("B", t), member("C", t)],
+    );
     expect_sets(&o, &[("A", "topic3-0"), ("B", "topic3-1"), ("C", "")]);
 }
 
@@ -708,7 +964,13 @@ fn uniform_33_unbalanced_previous_assignment() {
             owning("B", T12, &tps("topic1-2, topic2-2"), 1),
         ],
     );
-    expect_sets(&o, &[("A", "topic1-0, topic1-1, topic2-0"), ("B", "topic1-2, topic2-1, topic2-2")]);
+    expect_sets(
+        &o,
+        &[
+            ("A", "topic1-0, topic1-1, topic2-0"),
+            ("B", "topic1-2, topic2-1, topic2-2"),
+        ],
+    );
 }
 
 #[test]
@@ -722,7 +984,13 @@ fn uniform_34_partitions_added() {
     );
     expect_sets(
         &o,
-        &[("A", "topic1-0, topic1-2, topic1-3, topic2-0, topic2-3, topic2-4"), ("B", "topic1-1, topic1-4, topic1-5, topic2-1, topic2-2")],
+        &[
+            (
+                "A",
+                "topic1-0, topic1-2, topic1-3, topic2-0, topic2-3, topic2-4",
+            ),
+            ("B", "topic1-1, topic1-4, topic1-5, topic2-1, topic2-2"),
+        ],
     );
 }
 
@@ -736,16 +1004,32 @@ fn uniform_35_member_added() {
             member("C", T12),
         ],
     );
-    expect_sets(&o, &[("A", "topic1-0, topic1-2"), ("B", "topic1-1, topic2-1"), ("C", "topic2-0, topic2-2")]);
+    expect_sets(
+        &o,
+        &[
+            ("A", "topic1-0, topic1-2"),
+            ("B", "topic1-1, topic2-1"),
+            ("C", "topic2-0, topic2-2"),
+        ],
+    );
 }
 
 #[test]
 fn uniform_36_member_removed() {
     let o = uniform(
         &[("topic1", 3), ("topic2", 3)],
-        vec![owning("A", T12, &tps("topic1-0, topic2-0"), 1), owning("B", T12, &tps("topic1-1, topic2-1"), 1)],
+        vec![
+            owning("A", T12, &tps("topic1-0, topic2-0"), 1),
+            owning("B", T12, &tps("topic1-1, topic2-1"), 1),
+        ],
     );
-    expect_sets(&o, &[("A", "topic1-0, topic2-0, topic2-2"), ("B", "topic1-1, topic1-2, topic2-1")]);
+    expect_sets(
+        &o,
+        &[
+            ("A", "topic1-0, topic2-0, topic2-2"),
+            ("B", "topic1-1, topic1-2, topic2-1"),
+        ],
+    );
 }
 
 #[test]
@@ -753,7 +1037,10 @@ fn uniform_37_subscription_removed() {
     let t = &["topic2"];
     let o = uniform(
         &[("topic1", 2), ("topic2", 2)],
-        vec![owning("A", t, &tps("topic1-0, topic2-0"), 1), owning("B", t, &tps("topic1-1, topic2-1"), 1)],
+        vec![
+            owning("A", t, &tps("topic1-0, topic2-0"), 1),
+            owning("B", t, &tps("topic1-1, topic2-1"), 1),
+        ],
     );
     expect_sets(&o, &[("A", "topic2-0"), ("B", "topic2-1")]);
 }
@@ -763,10 +1050,16 @@ fn uniform_37_subscription_removed() {
 #[test]
 fn seventh_consumer_on_six_partitions_sits_idle_with_every_assignor() {
     for a in Assignor::ALL {
-        let ms = (1..=7).map(|i| member(&format!("c{i}"), &["orders"])).collect();
+        let ms = (1..=7)
+            .map(|i| member(&format!("c{i}"), &["orders"]))
+            .collect();
         let o = run(a, &[("orders", 6)], ms);
         assert_eq!(o.assignment.len(), 7, "{a}");
-        assert_eq!(o.assignment.values().filter(|v| v.is_empty()).count(), 1, "{a}");
+        assert_eq!(
+            o.assignment.values().filter(|v| v.is_empty()).count(),
+            1,
+            "{a}"
+        );
         assert_eq!(o.assignment.values().map(Vec::len).sum::<usize>(), 6, "{a}");
     }
 }
@@ -777,7 +1070,9 @@ fn assignor_names_parse_like_kafka() {
         assert_eq!(a.name().parse::<Assignor>().unwrap(), a);
     }
     assert_eq!(
-        "org.apache.kafka.clients.consumer.CooperativeStickyAssignor".parse::<Assignor>().unwrap(),
+        "org.apache.kafka.clients.consumer.CooperativeStickyAssignor"
+            .parse::<Assignor>()
+            .unwrap(),
         Assignor::CooperativeSticky
     );
     assert!("RANGE".parse::<Assignor>().is_err());
@@ -787,8 +1082,16 @@ fn assignor_names_parse_like_kafka() {
 fn input_validation_rejects_bad_counts_and_duplicates() {
     assert!(AssignmentInput::new(topics(&[("t", 0)]), vec![]).is_err());
     assert!(AssignmentInput::new(topics(&[("t", -3)]), vec![]).is_err());
-    assert!(AssignmentInput::new(topics(&[("t", 1)]), vec![member("a", &["t"]), member("a", &["t"])]).is_err());
-    assert!(AssignmentInput::new(topics(&[("t", 1)]), vec![owning("a", &["t"], &tps("t-1"), 1)]).is_err());
+    assert!(AssignmentInput::new(
+        topics(&[("t", 1)]),
+        vec![member("a", &["t"]), member("a", &["t"])]
+    )
+    .is_err());
+    assert!(AssignmentInput::new(
+        topics(&[("t", 1)]),
+        vec![owning("a", &["t"], &tps("t-1"), 1)]
+    )
+    .is_err());
 }
 
 // ---------------------------------------------------------------- properties
@@ -800,14 +1103,21 @@ fn arb_group() -> impl Strategy<Value = (BTreeMap<String, i32>, Vec<MemberSubscr
             proptest::collection::vec(proptest::collection::vec(any::<bool>(), nt), nm),
         )
             .prop_map(move |(counts, subs)| {
-                let topics: BTreeMap<String, i32> =
-                    counts.iter().enumerate().map(|(i, &c)| (format!("t{i}"), c)).collect();
+                let topics: BTreeMap<String, i32> = counts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &c)| (format!("t{i}"), c))
+                    .collect();
                 let members = subs
                     .iter()
                     .enumerate()
                     .map(|(i, s)| {
-                        let mut ts: Vec<String> =
-                            s.iter().enumerate().filter(|(_, &b)| b).map(|(j, _)| format!("t{j}")).collect();
+                        let mut ts: Vec<String> = s
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, &b)| b)
+                            .map(|(j, _)| format!("t{j}"))
+                            .collect();
                         if ts.is_empty() {
                             ts.push("t0".into());
                         }
@@ -819,20 +1129,41 @@ fn arb_group() -> impl Strategy<Value = (BTreeMap<String, i32>, Vec<MemberSubscr
     })
 }
 
-fn check_valid(a: Assignor, input: &AssignmentInput, o: &AssignmentOutcome, full: bool) -> Result<(), TestCaseError> {
+fn check_valid(
+    a: Assignor,
+    input: &AssignmentInput,
+    o: &AssignmentOutcome,
+    full: bool,
+) -> Result<(), TestCaseError> {
     let mut owner = BTreeMap::new();
     prop_assert_eq!(o.assignment.len(), input.members().len());
     for m in input.members() {
         for tp in &o.assignment[&m.member_id] {
-            prop_assert!(m.topics.contains(&tp.topic), "{} got unsubscribed {}", m.member_id, tp);
-            prop_assert!(owner.insert(tp.clone(), m.member_id.clone()).is_none(), "{} twice ({})", tp, a);
+            prop_assert!(
+                m.topics.contains(&tp.topic),
+                "{} got unsubscribed {}",
+                m.member_id,
+                tp
+            );
+            prop_assert!(
+                owner.insert(tp.clone(), m.member_id.clone()).is_none(),
+                "{} twice ({})",
+                tp,
+                a
+            );
         }
     }
     if full {
         for m in input.members() {
             for t in &m.topics {
                 for p in 0..input.topics()[t] {
-                    prop_assert!(owner.contains_key(&TopicPartition::new(t.clone(), p)), "{}-{} unassigned by {}", t, p, a);
+                    prop_assert!(
+                        owner.contains_key(&TopicPartition::new(t.clone(), p)),
+                        "{}-{} unassigned by {}",
+                        t,
+                        p,
+                        a
+                    );
                 }
             }
         }

@@ -118,7 +118,9 @@ pub enum GroupError {
     #[error(transparent)]
     InvalidInput(#[from] super::InvalidAssignmentInput),
     /// A member subscribed to a topic the group does not know.
-    #[error("UNKNOWN_TOPIC_OR_PARTITION: member '{member_id}' subscribes to unknown topic '{topic}'")]
+    #[error(
+        "UNKNOWN_TOPIC_OR_PARTITION: member '{member_id}' subscribes to unknown topic '{topic}'"
+    )]
     UnknownTopic {
         /// Member.
         member_id: String,
@@ -403,7 +405,9 @@ impl Group {
                 reason: "must be lower than session.timeout.ms",
             });
         }
-        if config.protocol == RebalanceProtocol::Cooperative && !config.assignor.supports_cooperative() {
+        if config.protocol == RebalanceProtocol::Cooperative
+            && !config.assignor.supports_cooperative()
+        {
             return Err(GroupError::InconsistentGroupProtocol {
                 assignor: config.assignor,
             });
@@ -480,8 +484,11 @@ impl Group {
 
     /// Partitions nobody is consuming right now, with the time they stopped.
     pub fn paused_partitions(&self) -> BTreeMap<TopicPartition, Millis> {
-        let mut out: BTreeMap<TopicPartition, Millis> =
-            self.paused.iter().map(|(tp, (t, _))| (tp.clone(), *t)).collect();
+        let mut out: BTreeMap<TopicPartition, Millis> = self
+            .paused
+            .iter()
+            .map(|(tp, (t, _))| (tp.clone(), *t))
+            .collect();
         for m in self.members.values().filter(|m| m.in_group) {
             let since = match m.status {
                 MemberStatus::Crashed { since } => Some(since),
@@ -505,7 +512,10 @@ impl Group {
 
     fn check_time(&mut self, now: Millis) -> Result<(), GroupError> {
         if now < self.now {
-            return Err(GroupError::TimeWentBackwards { now, last: self.now });
+            return Err(GroupError::TimeWentBackwards {
+                now,
+                last: self.now,
+            });
         }
         Ok(())
     }
@@ -529,7 +539,11 @@ impl Group {
             });
         }
         if let Some(i) = group_instance_id {
-            if let Some(m) = self.members.values().find(|m| m.instance.as_deref() == Some(i)) {
+            if let Some(m) = self
+                .members
+                .values()
+                .find(|m| m.instance.as_deref() == Some(i))
+            {
                 return Err(GroupError::FencedInstanceId {
                     group_instance_id: i.to_owned(),
                     member_id: m.id.clone(),
@@ -579,7 +593,11 @@ impl Group {
 
     /// The consumer closes. Dynamic: LeaveGroup now (rebalance). Static: no
     /// LeaveGroup (KIP-345); it is removed when its session expires.
-    pub fn remove_member(&mut self, member_id: &str, now: Millis) -> Result<Vec<GroupEvent>, GroupError> {
+    pub fn remove_member(
+        &mut self,
+        member_id: &str,
+        now: Millis,
+    ) -> Result<Vec<GroupEvent>, GroupError> {
         self.check_time(now)?;
         let mut events = self.tick(now)?;
         let m = self.live_member(member_id, "close")?;
@@ -606,7 +624,11 @@ impl Group {
 
     /// The consumer process dies: no more heartbeats, no LeaveGroup. It is
     /// removed when its session expires.
-    pub fn crash_member(&mut self, member_id: &str, now: Millis) -> Result<Vec<GroupEvent>, GroupError> {
+    pub fn crash_member(
+        &mut self,
+        member_id: &str,
+        now: Millis,
+    ) -> Result<Vec<GroupEvent>, GroupError> {
         self.check_time(now)?;
         let mut events = self.tick(now)?;
         let m = self.live_member(member_id, "crash")?;
@@ -651,7 +673,11 @@ impl Group {
     /// A crashed or departed consumer starts again. A static member still in
     /// the group (session not expired) gets its assignment back without a
     /// rebalance; otherwise it joins as a new member.
-    pub fn restart_member(&mut self, member_id: &str, now: Millis) -> Result<Vec<GroupEvent>, GroupError> {
+    pub fn restart_member(
+        &mut self,
+        member_id: &str,
+        now: Millis,
+    ) -> Result<Vec<GroupEvent>, GroupError> {
         self.check_time(now)?;
         let mut events = self.tick(now)?;
         let Some(m) = self.members.get(member_id) else {
@@ -678,7 +704,10 @@ impl Group {
             MemberStatus::Crashed { .. } if in_group => {
                 // A new incarnation with a new member.id; the old one holds the
                 // join phase until its session expires.
-                let ghost = self.members.get(member_id).and_then(|m| m.session_expires_at);
+                let ghost = self
+                    .members
+                    .get(member_id)
+                    .and_then(|m| m.session_expires_at);
                 let mut lost = Vec::new();
                 let mut since = now;
                 if let Some(m) = self.members.get_mut(member_id) {
@@ -737,7 +766,9 @@ impl Group {
         // Each step removes a deadline or completes a round, so this terminates;
         // the bound is a guard against a modelling bug, never reached.
         for _ in 0..(4 * self.members.len() + 16) {
-            let Some((t, ev)) = self.next_event() else { break };
+            let Some((t, ev)) = self.next_event() else {
+                break;
+            };
             if t > now {
                 break;
             }
@@ -752,9 +783,12 @@ impl Group {
     // ------------------------------------------------------------ internals
 
     fn live_member(&self, member_id: &str, operation: &'static str) -> Result<&Member, GroupError> {
-        let m = self.members.get(member_id).ok_or_else(|| GroupError::UnknownMemberId {
-            member_id: member_id.to_owned(),
-        })?;
+        let m = self
+            .members
+            .get(member_id)
+            .ok_or_else(|| GroupError::UnknownMemberId {
+                member_id: member_id.to_owned(),
+            })?;
         if !m.in_group || matches!(m.status, MemberStatus::Crashed { .. }) {
             return Err(GroupError::IllegalMemberState {
                 member_id: member_id.to_owned(),
@@ -837,7 +871,11 @@ impl Group {
     fn apply(&mut self, ev: Ev, t: Millis, events: &mut Vec<GroupEvent>) -> Result<(), GroupError> {
         match ev {
             Ev::SessionExpired(id) => {
-                let since = self.members.get(&id).and_then(|m| m.stopped_at).unwrap_or(t);
+                let since = self
+                    .members
+                    .get(&id)
+                    .and_then(|m| m.stopped_at)
+                    .unwrap_or(t);
                 self.remove(
                     &id,
                     &format!("removing member {id} on heartbeat expiration"),
@@ -874,7 +912,9 @@ impl Group {
                         }
                     }
                 }
-                let Some(m) = self.members.get_mut(&id) else { return Ok(()) };
+                let Some(m) = self.members.get_mut(&id) else {
+                    return Ok(());
+                };
                 m.status = MemberStatus::Stable;
                 m.poll_timeout_at = None;
                 m.session_expires_at = None;
@@ -885,8 +925,17 @@ impl Group {
     }
 
     /// Removes a member from the group; its partitions stop being consumed at `since`.
-    fn remove(&mut self, id: &str, reason: &str, t: Millis, since: Millis, events: &mut Vec<GroupEvent>) {
-        let Some(m) = self.members.get_mut(id) else { return };
+    fn remove(
+        &mut self,
+        id: &str,
+        reason: &str,
+        t: Millis,
+        since: Millis,
+        events: &mut Vec<GroupEvent>,
+    ) {
+        let Some(m) = self.members.get_mut(id) else {
+            return;
+        };
         if !m.in_group {
             return;
         }
@@ -899,7 +948,9 @@ impl Group {
         m.generation = None;
         let lost = std::mem::take(&mut m.assigned);
         for tp in lost {
-            self.paused.entry(tp).or_insert((since, Some(id.to_owned())));
+            self.paused
+                .entry(tp)
+                .or_insert((since, Some(id.to_owned())));
         }
         events.push(GroupEvent::MemberRemoved {
             member_id: id.to_owned(),
@@ -912,7 +963,13 @@ impl Group {
         self.start_rebalance(reason.to_owned(), None, t, events);
     }
 
-    fn start_rebalance(&mut self, reason: String, joiner: Option<&str>, t: Millis, events: &mut Vec<GroupEvent>) {
+    fn start_rebalance(
+        &mut self,
+        reason: String,
+        joiner: Option<&str>,
+        t: Millis,
+        events: &mut Vec<GroupEvent>,
+    ) {
         if let Some(f) = &mut self.in_flight {
             if let Some(j) = joiner {
                 f.eager_joiners.insert(j.to_owned());
@@ -962,7 +1019,9 @@ impl Group {
     }
 
     fn complete_join(&mut self, t: Millis, events: &mut Vec<GroupEvent>) -> Result<(), GroupError> {
-        let Some(f) = self.in_flight.clone() else { return Ok(()) };
+        let Some(f) = self.in_flight.clone() else {
+            return Ok(());
+        };
         // Members that did not rejoin by now are removed (rebalance timeout).
         let late: Vec<String> = self
             .members
@@ -1011,7 +1070,9 @@ impl Group {
             }
         }
         let live: Vec<&Member> = self.members.values().filter(|m| m.in_group).collect();
-        let Some(mut fl) = self.in_flight.take() else { return Ok(()) };
+        let Some(mut fl) = self.in_flight.take() else {
+            return Ok(());
+        };
         if live.is_empty() {
             self.finish(fl, t, events);
             return Ok(());
@@ -1062,10 +1123,16 @@ impl Group {
         let ids: Vec<String> = target.keys().cloned().collect();
         for id in &ids {
             let new: Vec<TopicPartition> = target.get(id).cloned().unwrap_or_default();
-            let Some(m) = self.members.get_mut(id) else { continue };
+            let Some(m) = self.members.get_mut(id) else {
+                continue;
+            };
             if !eager {
-                let revoked: Vec<TopicPartition> =
-                    m.assigned.iter().filter(|tp| !new.contains(tp)).cloned().collect();
+                let revoked: Vec<TopicPartition> = m
+                    .assigned
+                    .iter()
+                    .filter(|tp| !new.contains(tp))
+                    .cloned()
+                    .collect();
                 if !revoked.is_empty() {
                     revokers.insert(id.clone());
                     for tp in &revoked {
@@ -1145,11 +1212,19 @@ impl Group {
             let mut seen = BTreeSet::new();
             for m in self.members.values() {
                 if !m.in_group {
-                    debug_assert!(m.assigned.is_empty(), "{} out of group owns partitions", m.id);
+                    debug_assert!(
+                        m.assigned.is_empty(),
+                        "{} out of group owns partitions",
+                        m.id
+                    );
                 }
                 for tp in &m.assigned {
                     debug_assert!(seen.insert(tp.clone()), "{tp} owned twice");
-                    debug_assert!(m.topics.contains(&tp.topic), "{tp} not subscribed by {}", m.id);
+                    debug_assert!(
+                        m.topics.contains(&tp.topic),
+                        "{tp} not subscribed by {}",
+                        m.id
+                    );
                     debug_assert!(!self.paused.contains_key(tp), "{tp} owned and paused");
                 }
             }
@@ -1187,8 +1262,13 @@ mod tests {
     fn started(mut g: Group, n: usize, statics: bool) -> Group {
         for i in 1..=n {
             let inst = format!("i{i}");
-            g.add_member(&format!("c{i}"), statics.then_some(inst.as_str()), &orders(), 0)
-                .unwrap();
+            g.add_member(
+                &format!("c{i}"),
+                statics.then_some(inst.as_str()),
+                &orders(),
+                0,
+            )
+            .unwrap();
         }
         g.tick(10_000).unwrap();
         assert!(!g.is_rebalancing());
@@ -1197,7 +1277,11 @@ mod tests {
 
     #[test]
     fn seventh_consumer_on_six_partitions_is_idle() {
-        let mut g = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 6, false);
+        let mut g = started(
+            group(Assignor::Range, RebalanceProtocol::Eager, 6),
+            6,
+            false,
+        );
         g.add_member("c7", None, &orders(), 20_000).unwrap();
         g.tick(60_000).unwrap();
         let a = g.assignment();
@@ -1208,7 +1292,11 @@ mod tests {
 
     #[test]
     fn first_rebalance_waits_initial_delay() {
-        let g = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 2, false);
+        let g = started(
+            group(Assignor::Range, RebalanceProtocol::Eager, 6),
+            2,
+            false,
+        );
         assert_eq!(g.history()[0].completed_at, 3_000); // group.initial.rebalance.delay.ms
         assert_eq!(g.generation(), 1);
     }
@@ -1220,7 +1308,13 @@ mod tests {
         let gens = g.generation();
         g.crash_member("c2", 20_000).unwrap();
         let ev = g.restart_member("c2", 50_000).unwrap();
-        assert!(ev.iter().any(|e| matches!(e, GroupEvent::StaticMemberRejoined { paused_ms: 30_000, .. })));
+        assert!(ev.iter().any(|e| matches!(
+            e,
+            GroupEvent::StaticMemberRejoined {
+                paused_ms: 30_000,
+                ..
+            }
+        )));
         g.tick(200_000).unwrap();
         assert_eq!(g.generation(), gens);
         assert_eq!(g.history().len(), 1);
@@ -1233,12 +1327,18 @@ mod tests {
         g.crash_member("c2", 20_000).unwrap();
         // last heartbeat at 18_000 (every 3 s from the sync at 3_000), expiry 63_000
         let ev = g.tick(63_000).unwrap();
-        assert!(ev.iter().any(|e| matches!(e, GroupEvent::MemberRemoved { at: 63_000, .. })));
+        assert!(ev
+            .iter()
+            .any(|e| matches!(e, GroupEvent::MemberRemoved { at: 63_000, .. })));
         g.tick(100_000).unwrap();
         assert_eq!(g.history().len(), 2);
         let r = &g.history()[1];
         // c2's partitions were not consumed from the crash until the new owner got them
-        let p = r.pauses.iter().find(|p| p.from.as_deref() == Some("c2")).unwrap();
+        let p = r
+            .pauses
+            .iter()
+            .find(|p| p.from.as_deref() == Some("c2"))
+            .unwrap();
         assert_eq!(p.paused_at, 20_000);
         assert!(p.paused_ms >= 43_000);
         assert!(!g.assignment().contains_key("c2"));
@@ -1246,7 +1346,11 @@ mod tests {
 
     #[test]
     fn dynamic_close_rebalances_immediately_static_close_waits_for_session() {
-        let mut g = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 3, false);
+        let mut g = started(
+            group(Assignor::Range, RebalanceProtocol::Eager, 6),
+            3,
+            false,
+        );
         g.remove_member("c3", 20_000).unwrap();
         assert!(g.is_rebalancing());
         let mut s = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 3, true);
@@ -1258,9 +1362,17 @@ mod tests {
 
     #[test]
     fn eager_pauses_every_partition_cooperative_only_the_moving_ones() {
-        let mut eager = started(group(Assignor::Sticky, RebalanceProtocol::Eager, 6), 3, false);
+        let mut eager = started(
+            group(Assignor::Sticky, RebalanceProtocol::Eager, 6),
+            3,
+            false,
+        );
         let mut coop = started(
-            group(Assignor::CooperativeSticky, RebalanceProtocol::Cooperative, 6),
+            group(
+                Assignor::CooperativeSticky,
+                RebalanceProtocol::Cooperative,
+                6,
+            ),
             3,
             false,
         );
@@ -1278,7 +1390,10 @@ mod tests {
         assert_eq!(e.pauses.len(), 6);
         assert_eq!(e.revoked_and_reassigned_same_owner.len(), 5);
         assert_eq!(e.moved.len(), 1);
-        assert!(e.pauses.iter().all(|p| p.paused_at == 21_000 && p.paused_ms == 0));
+        assert!(e
+            .pauses
+            .iter()
+            .all(|p| p.paused_at == 21_000 && p.paused_ms == 0));
         assert_eq!(e.generations.len(), 1);
         // cooperative: only the moving partition pauses, two generations, no stop-the-world
         assert_eq!(c.generations.len(), 2);
@@ -1293,9 +1408,17 @@ mod tests {
 
     #[test]
     fn eager_stops_the_world_waiting_for_a_slow_member_cooperative_does_not() {
-        let mut eager = started(group(Assignor::Sticky, RebalanceProtocol::Eager, 6), 3, false);
+        let mut eager = started(
+            group(Assignor::Sticky, RebalanceProtocol::Eager, 6),
+            3,
+            false,
+        );
         let mut coop = started(
-            group(Assignor::CooperativeSticky, RebalanceProtocol::Cooperative, 6),
+            group(
+                Assignor::CooperativeSticky,
+                RebalanceProtocol::Cooperative,
+                6,
+            ),
             3,
             false,
         );
@@ -1308,7 +1431,11 @@ mod tests {
         // c2, c3 revoked at 21_000 and idled until c1 rejoined at 50_000
         assert_eq!(e.completed_at, 50_000);
         assert_eq!(e.stop_the_world_ms, 29_000);
-        let c2_pause = e.pauses.iter().find(|p| p.from.as_deref() == Some("c2")).unwrap();
+        let c2_pause = e
+            .pauses
+            .iter()
+            .find(|p| p.from.as_deref() == Some("c2"))
+            .unwrap();
         assert_eq!(c2_pause.paused_ms, 29_000);
         let c = &coop.history()[1];
         assert_eq!(c.stop_the_world_ms, 0);
@@ -1323,7 +1450,11 @@ mod tests {
 
     #[test]
     fn slow_consumer_kicked_after_max_poll_interval() {
-        let mut g = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 3, false);
+        let mut g = started(
+            group(Assignor::Range, RebalanceProtocol::Eager, 6),
+            3,
+            false,
+        );
         g.slow_member("c1", 400_000, 20_000).unwrap();
         let ev = g.tick(319_999).unwrap();
         assert!(ev.is_empty());
@@ -1342,7 +1473,11 @@ mod tests {
 
     #[test]
     fn slow_but_within_poll_interval_delays_the_rebalance() {
-        let mut g = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 2, false);
+        let mut g = started(
+            group(Assignor::Range, RebalanceProtocol::Eager, 6),
+            2,
+            false,
+        );
         g.slow_member("c1", 60_000, 10_000).unwrap();
         g.add_member("c3", None, &orders(), 20_000).unwrap();
         g.tick(200_000).unwrap();
@@ -1368,9 +1503,18 @@ mod tests {
             ..GroupConfig::default()
         };
         assert!(Group::new(topics, zero).is_err());
-        let mut g = started(group(Assignor::Range, RebalanceProtocol::Eager, 6), 1, false);
-        assert!(matches!(g.tick(5), Err(GroupError::TimeWentBackwards { .. })));
-        assert!(g.add_member("x", None, &["nope".to_owned()], 20_000).is_err());
+        let mut g = started(
+            group(Assignor::Range, RebalanceProtocol::Eager, 6),
+            1,
+            false,
+        );
+        assert!(matches!(
+            g.tick(5),
+            Err(GroupError::TimeWentBackwards { .. })
+        ));
+        assert!(g
+            .add_member("x", None, &["nope".to_owned()], 20_000)
+            .is_err());
         assert!(g.crash_member("ghost", 20_000).is_err());
     }
 }

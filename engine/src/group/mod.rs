@@ -49,7 +49,9 @@ pub use coordinator::{
 };
 
 /// A topic partition, `orders-3`. Ordered by topic name, then partition.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct TopicPartition {
     /// Topic name.
     pub topic: String,

@@ -137,7 +137,8 @@ impl FromStr for Assignor {
                 Assignor::RoundRobin
             }
             "sticky" | "org.apache.kafka.clients.consumer.StickyAssignor" => Assignor::Sticky,
-            "cooperative-sticky" | "org.apache.kafka.clients.consumer.CooperativeStickyAssignor" => {
+            "cooperative-sticky"
+            | "org.apache.kafka.clients.consumer.CooperativeStickyAssignor" => {
                 Assignor::CooperativeSticky
             }
             "uniform" | "org.apache.kafka.coordinator.group.assignor.UniformAssignor" => {
@@ -207,7 +208,11 @@ impl AssignmentOutcome {
             debug_assert!(list.is_some(), "member {} missing", m.member_id);
             for tp in list.into_iter().flatten() {
                 debug_assert!(seen.insert(tp.clone()), "{tp} assigned twice");
-                debug_assert!(m.topics.contains(&tp.topic), "{tp} not subscribed by {}", m.member_id);
+                debug_assert!(
+                    m.topics.contains(&tp.topic),
+                    "{tp} not subscribed by {}",
+                    m.member_id
+                );
                 debug_assert!(input
                     .topics()
                     .get(&tp.topic)
@@ -276,7 +281,10 @@ impl<'a> Universe<'a> {
 
     /// (topic index, partition) of a partition id.
     pub(crate) fn split(&self, pid: usize) -> (usize, i32) {
-        let t = self.offsets.partition_point(|&o| o <= pid).saturating_sub(1);
+        let t = self
+            .offsets
+            .partition_point(|&o| o <= pid)
+            .saturating_sub(1);
         (t, (pid - self.offsets[t]) as i32)
     }
 

@@ -35,6 +35,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 const DEFAULT_GENERATION: i32 = -1;
 const NONE: usize = usize::MAX;
 
+/// Per-member partition ids, and partition id → new owner (transferring).
+type Lists = (Vec<Vec<usize>>, BTreeMap<usize, usize>);
+
 type Out = (
     BTreeMap<String, Vec<TopicPartition>>,
     Option<BTreeMap<TopicPartition, String>>,
@@ -66,7 +69,10 @@ pub(super) fn assign(input: &AssignmentInput, cooperative: bool) -> Result<Out, 
             } else {
                 group_by_topic_java_order(&m.owned)
             };
-            (owned.iter().filter_map(|tp| u.pid(tp)).collect(), m.generation)
+            (
+                owned.iter().filter_map(|tp| u.pid(tp)).collect(),
+                m.generation,
+            )
         })
         .collect();
 
@@ -145,7 +151,10 @@ pub(super) fn assign(input: &AssignmentInput, cooperative: bool) -> Result<Out, 
 
     let mut out: BTreeMap<String, Vec<TopicPartition>> = BTreeMap::new();
     for (c, m) in ms.iter().enumerate() {
-        let l = lists.get(c).map(|l| l.iter().map(|&p| u.tp(p)).collect()).unwrap_or_default();
+        let l = lists
+            .get(c)
+            .map(|l| l.iter().map(|&p| u.tp(p)).collect())
+            .unwrap_or_default();
         out.insert(m.member_id.clone(), l);
     }
     let pto = pto.map(|p| {
@@ -176,7 +185,11 @@ fn group_by_topic_java_order(parts: &[TopicPartition]) -> Vec<&TopicPartition> {
 /// Cooperative: partitions newly assigned to a member that some member owned
 /// and no longer gets (`CooperativeStickyAssignor.adjustAssignment` for the
 /// general builder).
-fn compute_pto(u: &Universe<'_>, input: &AssignmentInput, lists: &[Vec<usize>]) -> BTreeMap<usize, usize> {
+fn compute_pto(
+    u: &Universe<'_>,
+    input: &AssignmentInput,
+    lists: &[Vec<usize>],
+) -> BTreeMap<usize, usize> {
     let mut owner_now = vec![NONE; u.total];
     for (c, l) in lists.iter().enumerate() {
         for &p in l {
@@ -212,7 +225,7 @@ fn constrained(
     id_rank: &[usize],
     owned: Vec<Vec<usize>>,
     multi: &[bool],
-) -> Result<(Vec<Vec<usize>>, BTreeMap<usize, usize>), AssignError> {
+) -> Result<Lists, AssignError> {
     let n = owned.len();
     let total = u.total;
     let min_q = total / n;
@@ -396,7 +409,11 @@ fn general(ctx: &GeneralCtx<'_>, current: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
     let mut topics: Vec<usize> = (0..u.names.len()).collect();
     topics.sort_by_key(|&t| (g.topic2consumers[t].len(), t));
     let mut sorted_all: Vec<usize> = topics.iter().flat_map(|&t| u.partitions_of(t)).collect();
-    let mut unassigned: Vec<usize> = sorted_all.iter().copied().filter(|&p| !assigned[p]).collect();
+    let mut unassigned: Vec<usize> = sorted_all
+        .iter()
+        .copied()
+        .filter(|&p| !assigned[p])
+        .collect();
     for c in 0..n {
         g.members.insert((g.current[c].len(), ctx.id_rank[c]));
     }
@@ -570,9 +587,7 @@ impl General<'_> {
             .iter()
             .map(|&x| java::topic_partition_hash(th, self.c.u.split(x).1))
             .collect();
-        java::hash_order(&hashes)
-            .first()
-            .map_or(p, |&i| set[i])
+        java::hash_order(&hashes).first().map_or(p, |&i| set[i])
     }
 
     fn add_move(&mut self, p: usize, pair: (usize, usize)) {

@@ -68,7 +68,10 @@ fn topic_hash_order<'a>(input: &AssignmentInput, topics: &[&'a str]) -> Vec<&'a 
         .iter()
         .map(|t| java::uuid_hash(&input.topic_id(t)))
         .collect();
-    java::hash_order(&hashes).into_iter().map(|i| topics[i]).collect()
+    java::hash_order(&hashes)
+        .into_iter()
+        .map(|i| topics[i])
+        .collect()
 }
 
 /// A member's current assignment, topic by topic in the order the member's
@@ -85,7 +88,11 @@ fn current_map(owned: &[TopicPartition]) -> Vec<(&str, Vec<i32>)> {
     topics
         .into_iter()
         .map(|t| {
-            let ps: Vec<i32> = owned.iter().filter(|tp| tp.topic == t).map(|tp| tp.partition).collect();
+            let ps: Vec<i32> = owned
+                .iter()
+                .filter(|tp| tp.topic == t)
+                .map(|tp| tp.partition)
+                .collect();
             (t, ps)
         })
         .collect()
@@ -96,7 +103,11 @@ fn homogeneous_assign(
     member_order: &[usize],
 ) -> Result<Vec<Vec<TopicPartition>>, AssignError> {
     let ms = input.members();
-    let subs: Vec<&str> = ms[member_order[0]].topics.iter().map(String::as_str).collect();
+    let subs: Vec<&str> = ms[member_order[0]]
+        .topics
+        .iter()
+        .map(String::as_str)
+        .collect();
     let topic_order = topic_hash_order(input, &subs);
     let subscribed: BTreeSet<&str> = subs.iter().copied().collect();
     let count = |t: &str| input.topics().get(t).copied().unwrap_or(0);
@@ -116,7 +127,11 @@ fn homogeneous_assign(
     let mut current_clean: Vec<Vec<(&str, Vec<i32>)>> = vec![Vec::new(); ms.len()];
     for &m in member_order {
         for (t, ps) in &currents[m] {
-            let ps: Vec<i32> = ps.iter().copied().filter(|&p| claimed.insert((t, p))).collect();
+            let ps: Vec<i32> = ps
+                .iter()
+                .copied()
+                .filter(|&p| claimed.insert((t, p)))
+                .collect();
             current_clean[m].push((t, ps));
         }
     }
@@ -185,7 +200,10 @@ fn homogeneous_assign(
         .collect())
 }
 
-fn heterogeneous_assign(input: &AssignmentInput, member_order: &[usize]) -> Vec<Vec<TopicPartition>> {
+fn heterogeneous_assign(
+    input: &AssignmentInput,
+    member_order: &[usize],
+) -> Vec<Vec<TopicPartition>> {
     let ms = input.members();
     let mut pos = vec![0usize; ms.len()];
     for (i, &m) in member_order.iter().enumerate() {
@@ -242,7 +260,9 @@ fn heterogeneous_assign(input: &AssignmentInput, member_order: &[usize]) -> Vec<
         for &t in &topics {
             let cs = &subscribers[t];
             for p in 0..count(t) {
-                let Some(&from) = owner.get(&(t, p)) else { continue };
+                let Some(&from) = owner.get(&(t, p)) else {
+                    continue;
+                };
                 if let Some(&to) = cs.iter().min_by_key(|&&m| (lists[m].len(), pos[m])) {
                     if lists[from].len() > lists[to].len() + 1 {
                         lists[from].retain(|&x| x != (t, p));
@@ -259,6 +279,10 @@ fn heterogeneous_assign(input: &AssignmentInput, member_order: &[usize]) -> Vec<
     }
     lists
         .into_iter()
-        .map(|l| l.into_iter().map(|(t, p)| TopicPartition::new(t, p)).collect())
+        .map(|l| {
+            l.into_iter()
+                .map(|(t, p)| TopicPartition::new(t, p))
+                .collect()
+        })
         .collect()
 }
