@@ -65,6 +65,7 @@ pub mod cleaner;
 pub mod clock;
 pub mod cluster;
 pub mod config;
+pub mod group;
 pub mod log;
 pub mod mitigation;
 pub mod offsets;

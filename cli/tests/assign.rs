@@ -1,0 +1,141 @@
+//! `kplay assign` end to end, running the built binary.
+
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static N: AtomicUsize = AtomicUsize::new(0);
+
+fn kplay_assign(assignor: &str, input: &str, json: bool) -> Output {
+    let dir = std::env::temp_dir().join(format!("kplay-assign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("input-{}.json", N.fetch_add(1, Ordering::SeqCst)));
+    std::fs::write(&path, input).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kplay"));
+    cmd.args(["assign", "--assignor", assignor, "--input"])
+        .arg(&path);
+    if json {
+        cmd.arg("--json");
+    }
+    cmd.output().unwrap()
+}
+
+fn json_ok(assignor: &str, input: &str) -> serde_json::Value {
+    let out = kplay_assign(assignor, input, true);
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn err(assignor: &str, input: &str) -> String {
+    let out = kplay_assign(assignor, input, true);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const SEVEN_ON_SIX: &str = r#"{"topics": {"orders": 6, "payments": 3}, "members": [
+  {"member_id": "c1", "topics": ["orders"]}, {"member_id": "c2", "topics": ["orders"]},
+  {"member_id": "c3", "topics": ["orders"]}, {"member_id": "c4", "topics": ["orders"]},
+  {"member_id": "c5", "topics": ["orders"]}, {"member_id": "c6", "topics": ["orders"]},
+  {"member_id": "c7", "group_instance_id": null, "topics": ["orders"]}]}"#;
+
+#[test]
+fn range_json_sorted_every_member_present_seventh_idle() {
+    let v = json_ok("range", SEVEN_ON_SIX);
+    let a = v["assignment"].as_object().unwrap();
+    assert_eq!(a.len(), 7);
+    assert_eq!(
+        a["c1"],
+        serde_json::json!([{"topic": "orders", "partition": 0}])
+    );
+    assert_eq!(a["c7"], serde_json::json!([]));
+    // payments has no subscriber: nobody gets it
+    assert!(!v.to_string().contains("payments"));
+}
+
+#[test]
+fn roundrobin_lists_sorted_by_topic_then_partition() {
+    let input = r#"{"topics": {"topic1": 3, "topic2": 3},
+      "members": [{"member_id": "consumer1", "topics": ["topic1", "topic2"]},
+                  {"member_id": "consumer2", "topics": ["topic2", "topic1"]}]}"#;
+    let v = json_ok("roundrobin", input);
+    // Kafka: consumer1 [t1-0, t1-2, t2-1], consumer2 [t1-1, t2-0, t2-2] (KAFKA.md §3.5 #11)
+    assert_eq!(
+        v["assignment"]["consumer2"],
+        serde_json::json!([{"topic":"topic1","partition":1},{"topic":"topic2","partition":0},{"topic":"topic2","partition":2}])
+    );
+}
+
+#[test]
+fn sticky_output_sorted_even_when_kafka_order_is_not() {
+    // KAFKA.md §3.5 #18: Kafka lists consumer1 as [t1-0, t2-1, t2-0]; the CLI sorts.
+    let input = r#"{"topics": {"topic1": 2, "topic2": 3}, "members": [
+      {"member_id": "consumer1", "topics": ["topic1","topic2"], "owned": [{"topic":"topic1","partition":0},{"topic":"topic2","partition":1}], "generation": 1},
+      {"member_id": "consumer2", "topics": ["topic1","topic2"], "owned": [{"topic":"topic1","partition":1},{"topic":"topic2","partition":2}], "generation": 1}]}"#;
+    let v = json_ok("sticky", input);
+    assert_eq!(
+        v["assignment"]["consumer1"],
+        serde_json::json!([{"topic":"topic1","partition":0},{"topic":"topic2","partition":0},{"topic":"topic2","partition":1}])
+    );
+}
+
+#[test]
+fn cooperative_sticky_prints_first_round_sticky_prints_final() {
+    // KAFKA.md §3.5 #19: t2-0 moves from consumer1 to consumer3.
+    let input = r#"{"topics": {"topic1": 2, "topic2": 2}, "members": [
+      {"member_id": "consumer1", "topics": ["topic1","topic2"], "owned": [{"topic":"topic1","partition":0},{"topic":"topic2","partition":0}], "generation": 1},
+      {"member_id": "consumer2", "topics": ["topic1","topic2"], "owned": [{"topic":"topic1","partition":1},{"topic":"topic2","partition":1}], "generation": 1},
+      {"member_id": "consumer3", "topics": ["topic1","topic2"], "owned": [], "generation": 1}]}"#;
+    let coop = json_ok("cooperative-sticky", input);
+    assert_eq!(coop["assignment"]["consumer3"], serde_json::json!([]));
+    let eager = json_ok("sticky", input);
+    assert_eq!(
+        eager["assignment"]["consumer3"],
+        serde_json::json!([{"topic":"topic2","partition":0}])
+    );
+    let table = kplay_assign("cooperative-sticky", input, false);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("topic2-0 -> consumer3"), "{text}");
+    assert!(text.contains("(idle)"), "{text}");
+}
+
+#[test]
+fn table_output_is_readable() {
+    let out = kplay_assign("uniform", SEVEN_ON_SIX, false);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("MEMBER"));
+    assert_eq!(text.matches("(idle)").count(), 1, "{text}");
+}
+
+#[test]
+fn unknown_assignor_is_an_error() {
+    assert!(err("fair", SEVEN_ON_SIX).contains("Unknown assignor 'fair'"));
+}
+
+#[test]
+fn unknown_topic_is_an_error() {
+    let input =
+        r#"{"topics": {"orders": 6}, "members": [{"member_id": "c1", "topics": ["ordres"]}]}"#;
+    assert!(err("range", input).contains("'ordres'"));
+    let owned = r#"{"topics": {"orders": 6}, "members": [{"member_id": "c1", "topics": ["orders"], "owned": [{"topic":"gone","partition":0}]}]}"#;
+    assert!(err("sticky", owned).contains("'gone'"));
+}
+
+#[test]
+fn malformed_inputs_are_errors() {
+    assert!(err("range", "{not json").contains("malformed input"));
+    let zero =
+        r#"{"topics": {"orders": 0}, "members": [{"member_id": "c1", "topics": ["orders"]}]}"#;
+    assert!(err("range", zero).contains("INVALID_PARTITIONS"));
+    let neg =
+        r#"{"topics": {"orders": -2}, "members": [{"member_id": "c1", "topics": ["orders"]}]}"#;
+    assert!(err("range", neg).contains("INVALID_PARTITIONS"));
+    let dup = r#"{"topics": {"orders": 2}, "members": [{"member_id": "c1", "topics": ["orders"]}, {"member_id": "c1", "topics": ["orders"]}]}"#;
+    assert!(err("range", dup).contains("duplicate member id 'c1'"));
+    let bad_partition = r#"{"topics": {"orders": 2}, "members": [{"member_id": "c1", "topics": ["orders"], "owned": [{"topic":"orders","partition":5}]}]}"#;
+    assert!(err("sticky", bad_partition).contains("UNKNOWN_TOPIC_OR_PARTITION"));
+}
