@@ -879,10 +879,13 @@ proptest! {
         let one = plan(&input(a, 1, Some(10), hours, ratio));
         let k = plan(&input(a, rf, Some(10), hours, ratio));
         if let (Ok(one), Ok(k)) = (one, k) {
-            // Each total is rounded up to a whole byte, so they agree within rf bytes.
+            // Each total is computed in f64 and rounded up to a whole byte: they agree
+            // within rf bytes, or within f64's relative precision (2^-52 per operation,
+            // a few operations) once totals pass 2^53 bytes and single bytes blur.
             let scaled = u128::from(one.disk_bytes_total) * u128::from(rf);
             let got = u128::from(k.disk_bytes_total);
-            prop_assert!(got.abs_diff(scaled) <= u128::from(rf), "{got} vs {scaled}");
+            let tolerance = u128::from(rf).max(scaled / (1u128 << 48));
+            prop_assert!(got.abs_diff(scaled) <= tolerance, "{got} vs {scaled}");
         } else {
             prop_assert!(false, "plans failed");
         }
