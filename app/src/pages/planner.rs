@@ -143,7 +143,16 @@ pub fn PlannerPage() -> impl IntoView {
                         .collect_view()}
                 </form>
                 <div class="planner-results">
-                    {move || plan.get().map(|p| view! { <Results plan=p open=open/> })}
+                    {move || match plan.get() {
+                        Some(p) => view! { <Results plan=p open=open/> }.into_any(),
+                        None => view! {
+                            <p class="card no-plan" data-testid="no-plan">
+                                "No plan until the inputs marked in red are fixed: each message "
+                                "says what the planner needs. Nothing is clamped or guessed."
+                            </p>
+                        }
+                        .into_any(),
+                    }}
                     <Charts plan=plan/>
                 </div>
             </div>
@@ -228,8 +237,13 @@ fn Field(
                 step=s.step
                 data-testid=format!("slider-{field}")
                 aria-label=spec.label
+                class:unset=move || value().trim().is_empty()
                 prop:value=move || {
-                    slider_position(&s, &value()).map(|p| p.to_string()).unwrap_or_default()
+                    // An empty field sits at its default (the placeholder) when it has one.
+                    slider_position(&s, &value())
+                        .or_else(|| slider_position(&s, spec.placeholder))
+                        .unwrap_or(s.min)
+                        .to_string()
                 }
                 on:input=move |ev| {
                     if let Ok(p) = event_target_value(&ev).parse::<f64>() {
@@ -440,11 +454,15 @@ fn Results(plan: Plan, open: RwSignal<BTreeSet<&'static str>>) -> impl IntoView 
             </article>
             <article class="card result">
                 <h2>"Network per broker (peak)"</h2>
-                <div class="big">
+                <div class="big two">
+                    "in "
                     <span data-testid="plan-network-in">{fmt_plain(p.broker_network_in_mb_per_s, 2)}</span>
-                    " in · "
+                    " MB/s"
+                </div>
+                <div class="big two">
+                    "out "
                     <span data-testid="plan-network-out">{fmt_plain(p.broker_network_out_mb_per_s, 2)}</span>
-                    " out"
+                    " MB/s"
                 </div>
                 <p class="sub">"MB/s of compressed bytes, at the design peak of " {fmt_plain(p.design_peak_mb_per_s, 2)} " MB/s"</p>
                 <p>
@@ -632,7 +650,7 @@ fn ChartCanvas(
             }
         }
     });
-    view! { <canvas node_ref=canvas data-testid=id width="620" height="330"></canvas> }
+    view! { <canvas node_ref=canvas data-testid=id width="460" height="300"></canvas> }
 }
 
 const BLUE: RGBColor = RGBColor(37, 99, 235);
