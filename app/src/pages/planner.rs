@@ -650,7 +650,7 @@ fn ChartCanvas(
             }
         }
     });
-    view! { <canvas node_ref=canvas data-testid=id width="460" height="300"></canvas> }
+    view! { <canvas node_ref=canvas data-testid=id width="440" height="300"></canvas> }
 }
 
 const BLUE: RGBColor = RGBColor(37, 99, 235);
@@ -686,6 +686,10 @@ fn draw_frame(
         .configure_mesh()
         .x_desc(c.x_label.clone())
         .y_desc(c.y_label.clone())
+        .x_labels(6)
+        .y_labels(6)
+        .x_label_formatter(&|v| fmt_plain(*v, 1))
+        .y_label_formatter(&|v| fmt_plain(*v, 2))
         .light_line_style(RGBColor(243, 244, 246))
         .label_style(("sans-serif", 12))
         .draw()

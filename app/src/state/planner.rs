@@ -1198,8 +1198,9 @@ fn y_max_of(series: &[Series], levels: &[Level], marker: Option<(f64, f64)>) -> 
         .chain(marker.map(|m| m.1))
         .filter(|v| v.is_finite())
         .fold(0.0_f64, f64::max);
+    // Room above the data for the legend (drawn in the upper left).
     if m > 0.0 {
-        m * 1.1
+        m * 1.6
     } else {
         1.0
     }
