@@ -23,6 +23,16 @@
 //! * [`cleaner`] compacts `cleanup.policy=compact` logs like Kafka's log
 //!   cleaner; [`retention`] deletes old segments by time, size and log start
 //!   offset; [`table`] reads a compacted topic as a table (latest value per key).
+//! * [`group`] holds Kafka's assignors (`range`, `roundrobin`, `sticky`,
+//!   `cooperative-sticky`, KIP-848 `uniform` and server-side `range`) and a
+//!   group-protocol state machine (generations, heartbeats, session and poll
+//!   timeouts, static membership, eager vs cooperative rebalances).
+//! * [`offsets`] keeps positions and committed offsets apart, simulates
+//!   delivery with crash injection and an exact once/duplicate/lost ledger,
+//!   computes lag, resets offsets and prints `kafka-consumer-groups` tables.
+//! * [`planner`] sizes a cluster (partitions, disk, network, brokers) and
+//!   shows each number's formula.
+//! * [`scenario`] is the topic playground's state as a share-link query.
 //!
 //! ## Example
 //!

@@ -38,13 +38,17 @@ test("create a topic, produce 100 records, read partition sizes", async () => {
   }
   assert.equal(sum, 100);
 
-  // One typed record: key user-42 lands on the partition Java's murmur2 picks (4 of 4 → 0? see engine tests).
+  // One typed record: murmur2("user-42") = 1459644460 (KAFKA.md §1.2), and
+  // 1459644460 % 4 = 0, so the Java client puts it on partition 0 of 4.
+  const p0Before = await intByTestId(page, "partition-0-records");
   await page.getByTestId("key").fill("user-42");
   await page.getByTestId("value").fill("hello");
   await page.getByTestId("produce-one").click();
   await page.waitForFunction(
     () => document.querySelector('[data-testid="total-records"]')?.textContent.trim() === "101",
   );
+  assert.equal(await intByTestId(page, "partition-0-records"), p0Before + 1);
+  assert.match(await page.getByTestId("partition-0").textContent(), /"user-42" → "hello"/);
   // The view is in the URL: reloading shows the same logs.
   const url = page.url();
   assert.match(url, /topic=orders/);

@@ -56,33 +56,9 @@ pub mod dlq;
 pub mod lag;
 pub mod reset;
 
-/// A topic partition, as Kafka's `TopicPartition` (displayed `topic-partition`).
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-pub struct TopicPartition {
-    /// Topic name.
-    pub topic: String,
-    /// Partition index.
-    pub partition: i32,
-}
-
-impl TopicPartition {
-    /// A topic partition.
-    pub fn new(topic: impl Into<String>, partition: i32) -> Self {
-        Self {
-            topic: topic.into(),
-            partition,
-        }
-    }
-}
-
-impl std::fmt::Display for TopicPartition {
-    /// `TopicPartition.toString()`: `topic-partition`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}-{}", self.topic, self.partition)
-    }
-}
+/// A topic partition (`orders-3`): the same type the group module uses, so
+/// assignments and offsets key the same maps.
+pub use crate::group::TopicPartition;
 
 /// A consumer group's state as the admin client reports it
 /// (`org.apache.kafka.common.GroupState`; `toString` gives the names below).

@@ -9,7 +9,7 @@ use kplay_engine::rng::SimRng;
 
 /// One step of a random log workload.
 #[derive(Debug, Clone)]
-pub enum Step {
+pub(crate) enum Step {
     /// Append a record with this key (None = null) and value length.
     Append {
         key: Option<u8>,
@@ -21,7 +21,7 @@ pub enum Step {
 }
 
 /// A random workload from a seed.
-pub fn steps_from_seed(seed: u64, n: usize) -> Vec<Step> {
+pub(crate) fn steps_from_seed(seed: u64, n: usize) -> Vec<Step> {
     let mut rng = SimRng::seeded(seed);
     (0..n)
         .map(|_| {
@@ -46,7 +46,7 @@ pub fn steps_from_seed(seed: u64, n: usize) -> Vec<Step> {
 /// * fetch below the log start is `OffsetOutOfRange` and never returns a
 ///   record below the log start;
 /// * `log_start <= high_watermark <= log_end`.
-pub fn check_log_against_model(steps: &[Step], segment_bytes: i32) {
+pub(crate) fn check_log_against_model(steps: &[Step], segment_bytes: i32) {
     let mut log = Log::new(
         LogConfig {
             segment_bytes,
