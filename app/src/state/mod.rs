@@ -1,4 +1,5 @@
 //! View state: plain types with methods, no Leptos. Components read these.
 
+pub mod groups;
 pub mod planner;
 pub mod topics;

@@ -832,7 +832,11 @@ impl Group {
 
     fn next_event(&self) -> Option<(Millis, Ev)> {
         let mut best: Option<(Millis, Ev)> = None;
+        let now = self.now;
+        // A join can become complete "in the past" (every remaining member had
+        // rejoined earlier and the last holdout just left): it completes now.
         let mut consider = |t: Millis, ev: Ev| {
+            let t = t.max(now);
             if best.as_ref().is_none_or(|(bt, _)| t < *bt) {
                 best = Some((t, ev));
             }
@@ -1288,6 +1292,29 @@ mod tests {
         assert_eq!(a.len(), 7);
         assert!(a["c7"].is_empty());
         assert!(a.values().filter(|v| v.len() == 1).count() == 6);
+    }
+
+    #[test]
+    fn rebalance_waiting_for_a_slow_member_completes_when_it_is_kicked_out() {
+        let mut g = started(
+            group(Assignor::Range, RebalanceProtocol::Eager, 6),
+            2,
+            false,
+        );
+        // c1 stays out of poll() for 360 s (> max.poll.interval.ms); c3 joins.
+        g.slow_member("c1", 360_000, 11_000).unwrap();
+        g.add_member("c3", None, &orders(), 12_000).unwrap();
+        // c2 rejoins at its next heartbeat, then waits for c1's poll timeout.
+        let t = g.next_deadline().unwrap();
+        assert_eq!(t, 311_000); // poll timeout: 11 s + 300 s
+        g.tick(t).unwrap();
+        assert!(!g.is_rebalancing());
+        let r = g.history().last().unwrap();
+        assert_eq!(r.completed_at, 311_000);
+        assert_eq!(r.removed, vec!["c1".to_owned()]);
+        assert!(r.pauses.iter().all(|p| p.paused_ms >= 0), "{r:?}");
+        assert!(r.stop_the_world_ms > 290_000, "{r:?}");
+        assert_eq!(g.assignment()["c2"].len() + g.assignment()["c3"].len(), 6);
     }
 
     #[test]
