@@ -7,6 +7,7 @@
 //! budget per frame ([`FRAME_BUDGET_MS`]); "Play live" paces it at the
 //! workload's records/s on the wall clock.
 
+use kplay_engine::mitigation::RemapReport;
 use kplay_engine::partitioner::PartitionerKind;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -21,7 +22,7 @@ use crate::url::use_set_query;
 /// Work per animation frame stops after this many milliseconds.
 pub const FRAME_BUDGET_MS: f64 = 8.0;
 /// Records per `step` call inside a frame (the budget is checked between calls).
-const CHUNK: u64 = 1_024;
+const CHUNK: u64 = 256;
 /// Reports (which sort the keys) are refreshed at most this often while running.
 const SNAPSHOT_EVERY_MS: f64 = 150.0;
 
@@ -154,7 +155,15 @@ pub fn PartitioningPage() -> impl IntoView {
         }
     });
 
-    let error = Signal::derive(move || parsed.get().err().or_else(|| run_error.get()));
+    // The re-partitioning view's result; a bad target (`to` < `n`) is a URL error.
+    let remapped = Memo::new(move |_| parsed.get().ok().map(|q| remap(&q)));
+    let error = Signal::derive(move || {
+        parsed
+            .get()
+            .err()
+            .or_else(|| remapped.get().and_then(Result::err))
+            .or_else(|| run_error.get())
+    });
     let set = {
         let set_query = set_query.clone();
         move |key: &'static str, value: String| {
@@ -163,6 +172,26 @@ pub fn PartitioningPage() -> impl IntoView {
     };
     let raw = move |key: &'static str| raw_value(&pairs.get(), key);
     let ok = move || parsed.get().ok();
+    // Derived defaults shown in empty fields.
+    let placeholder = move |key: &'static str| -> String {
+        let Some(q) = ok() else { return String::new() };
+        match key {
+            "to" => format!("auto: {}", q.remap_to),
+            "hk" => {
+                let keys = q.effective_spread_keys();
+                let head: Vec<&str> = keys.iter().take(3).map(String::as_str).collect();
+                let more = keys.len().saturating_sub(3);
+                let more = if more > 0 {
+                    format!(",… ({} keys)", keys.len())
+                } else {
+                    String::new()
+                };
+                format!("default: {}{more}", head.join(","))
+            }
+            "tb" => "none".to_owned(),
+            _ => String::new(),
+        }
+    };
 
     // One text input bound to a query parameter (written on change).
     let field = {
@@ -176,6 +205,7 @@ pub fn PartitioningPage() -> impl IntoView {
                         class="short"
                         data-testid=format!("in-{key}")
                         prop:value=move || raw(key)
+                        placeholder=move || placeholder(key)
                         on:change=move |ev| set(key, event_target_value(&ev))
                     />
                 </label>
@@ -229,12 +259,12 @@ pub fn PartitioningPage() -> impl IntoView {
         }
     };
     let play_live = move |_| {
-        if let Some(q) = parsed.get_untracked().ok() {
+        if let Ok(q) = parsed.get_untracked() {
             runner.start(&q, true);
         }
     };
     let recompute = move |_| {
-        if let Some(q) = parsed.get_untracked().ok() {
+        if let Ok(q) = parsed.get_untracked() {
             runner.start(&q, false);
         }
     };
@@ -350,7 +380,11 @@ pub fn PartitioningPage() -> impl IntoView {
             </Show>
             {move || snapshot.get().map(|s| view! { <SkewResults snap=s/> })}
             {move || ok().map(|q| view! { <ClientTable q=q/> })}
-            {move || ok().map(|q| view! { <RemapView q=q/> })}
+            {move || {
+                let q = ok()?;
+                let r = remapped.get()?.ok()?;
+                Some(view! { <RemapView q=q r=r/> })
+            }}
             <SimplificationNote>
                 "Bars count every record the producer sends (records and DefaultRecord bytes, no batch "
                 "overhead or compression). Java's and librdkafka's key hashing is exact; keyless records "
@@ -580,44 +614,39 @@ fn ClientTable(q: PartitioningQuery) -> impl IntoView {
 }
 
 #[component]
-fn RemapView(q: PartitioningQuery) -> impl IntoView {
-    let result = remap(&q);
+fn RemapView(q: PartitioningQuery, r: (RemapReport, String)) -> impl IntoView {
+    let (r, what) = r;
+    let shown: Vec<_> = r.moved.iter().take(MOVED_SHOWN).cloned().collect();
+    let more = r.moved.len().saturating_sub(MOVED_SHOWN);
     view! {
         <div class="remap" data-testid="remap">
-            <h2>"Re-partitioning: " {q.partitions} " → " {q.remap_to} " partitions (" {q.partitioner.name()} ")"</h2>
-            {match result {
-                Err(e) => view! { <p class="muted" data-testid="remap-error">{e}</p> }.into_any(),
-                Ok((r, what)) => {
-                    let shown: Vec<_> = r.moved.iter().take(MOVED_SHOWN).cloned().collect();
-                    let more = r.moved.len().saturating_sub(MOVED_SHOWN);
-                    view! {
-                        <p>
-                            "Of " {what} ", " <strong data-testid="remap-moved">{r.moved.len()}</strong>
-                            " move to another partition ("
-                            <span data-testid="remap-fraction">{format!("{:.1}%", 100.0 * r.moved_fraction)}</span>
-                            "), " {r.unchanged} " stay"
-                            {(r.unplaced > 0).then(|| format!(", {} have no fixed partition (random)", r.unplaced))}
-                            ". Records written before the change stay where they were: per-key order breaks once, "
-                            "and compacted topics keep the old values in the old partition."
-                        </p>
-                        <div class="moves">
-                            {shown
-                                .into_iter()
-                                .map(|m| {
-                                    view! {
-                                        <span class="move">
-                                            <code>{display_key(Some(&m.key))}</code>
-                                            " " {m.from} " → " {m.to}
-                                        </span>
-                                    }
-                                })
-                                .collect_view()}
-                            {(more > 0).then(|| view! { <span class="muted">"+" {more} " more"</span> })}
-                        </div>
-                    }
-                        .into_any()
-                }
-            }}
+            <h2>
+                "Re-partitioning: " {q.partitions} " → " {q.remap_to} " partitions ("
+                {q.partitioner.name()} ")"
+            </h2>
+            <p>
+                "Of " {what} ", " <strong data-testid="remap-moved">{r.moved.len()}</strong>
+                " move to another partition ("
+                <span data-testid="remap-fraction">{format!("{:.1}%", 100.0 * r.moved_fraction)}</span>
+                "), " {r.unchanged} " stay"
+                {(r.unplaced > 0).then(|| format!(", {} have no fixed partition (random)", r.unplaced))}
+                ". Records written before the change stay where they were: per-key order breaks once, "
+                "and compacted topics keep the old values in the old partition."
+            </p>
+            <div class="moves">
+                {shown
+                    .into_iter()
+                    .map(|m| {
+                        view! {
+                            <span class="move">
+                                <code>{display_key(Some(&m.key))}</code>
+                                " " {m.from} " → " {m.to}
+                            </span>
+                        }
+                    })
+                    .collect_view()}
+                {(more > 0).then(|| view! { <span class="muted">"+" {more} " more"</span> })}
+            </div>
         </div>
     }
 }
