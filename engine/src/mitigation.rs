@@ -23,6 +23,7 @@ use std::num::NonZeroU32;
 
 use sha2::{Digest, Sha256};
 
+use crate::clock::Millis;
 use crate::partitioner::{
     checked_partitions, ClientPartitioner, PartitionError, PartitionerConfig, PartitionerKind,
 };
@@ -323,10 +324,135 @@ pub fn remap_report<'a>(
     })
 }
 
+/// A producer partitioner with a [`Mitigation`] applied, fed one record at a
+/// time, counting what lands where in a [`SkewTracker`].
+///
+/// This is [`simulate`] taken apart so a caller (the app) can feed records in
+/// chunks — one animation frame's worth at a time — and read a report
+/// between chunks. For each record it rewrites the key (compound / salted),
+/// asks the client partitioner (the same [`ClientPartitioner`] as a real
+/// producer, default [`PartitionerConfig`]), lets the [`HotKeySpreader`]
+/// override the partition of a hot key, and counts the record's
+/// `DefaultRecord.sizeInBytes` as its bytes.
+///
+/// Invariant: the tracker has [`partition_count`](Self::partition_count)
+/// partitions and every record produced was counted exactly once.
+#[derive(Debug, Clone)]
+pub struct MitigatedProducer {
+    mitigation: Mitigation,
+    num_partitions: NonZeroU32,
+    partitioner: ClientPartitioner,
+    spreader: Option<HotKeySpreader>,
+    rng: SimRng,
+    tracker: SkewTracker,
+    key_buf: Vec<u8>,
+    value: Vec<u8>,
+}
+
+impl MitigatedProducer {
+    /// A `kind` producer for a topic of `num_partitions` with `mitigation`
+    /// (`MorePartitions` replaces `num_partitions`, and must not be smaller:
+    /// Kafka cannot shrink a topic). `seed` seeds the partitioner's
+    /// randomness (random partitioners, sticky null-key partitions).
+    pub fn new(
+        kind: PartitionerKind,
+        num_partitions: u32,
+        mitigation: &Mitigation,
+        seed: u64,
+    ) -> Result<Self, MitigationError> {
+        mitigation.validate()?;
+        checked_partitions(num_partitions)?;
+        let n = match mitigation {
+            Mitigation::MorePartitions { partitions } => {
+                if *partitions < num_partitions {
+                    return Err(MitigationError::PartitionCountDecrease {
+                        current: num_partitions,
+                        requested: *partitions,
+                    });
+                }
+                *partitions
+            }
+            _ => num_partitions,
+        };
+        let nz = checked_partitions(n)?;
+        let spreader = match mitigation {
+            Mitigation::HotKeySpreading { hot_keys, spread } => {
+                Some(HotKeySpreader::new(hot_keys.iter().cloned(), *spread)?)
+            }
+            _ => None,
+        };
+        Ok(Self {
+            mitigation: mitigation.clone(),
+            num_partitions: nz,
+            partitioner: ClientPartitioner::new(kind, &PartitionerConfig::default())?,
+            spreader,
+            rng: SimRng::seeded(seed),
+            tracker: SkewTracker::new(n)?,
+            key_buf: Vec::with_capacity(64),
+            value: Vec::new(),
+        })
+    }
+
+    /// The topic's partition count (after `MorePartitions`).
+    pub fn partition_count(&self) -> u32 {
+        self.num_partitions.get()
+    }
+
+    /// Produces one record with `key`, a value of `value_bytes` bytes and
+    /// CreateTime `timestamp`; returns the partition it went to.
+    pub fn produce(
+        &mut self,
+        key: &[u8],
+        timestamp: Millis,
+        value_bytes: u32,
+    ) -> Result<u32, MitigationError> {
+        if self.value.len() != value_bytes as usize {
+            self.value.resize(value_bytes as usize, 0);
+        }
+        let key: &[u8] = match &self.mitigation {
+            Mitigation::CompoundKey { bucket_ms } => {
+                compound_key(key, timestamp, *bucket_ms, &mut self.key_buf)?;
+                &self.key_buf
+            }
+            Mitigation::SaltedKey => {
+                salted_key(key, &mut self.key_buf);
+                &self.key_buf
+            }
+            _ => key,
+        };
+        let n = self.num_partitions;
+        let rec = RecordInput::new(Some(key), Some(&self.value), timestamp);
+        let mut p = self
+            .partitioner
+            .partition(&rec, n.get(), timestamp, &mut self.rng)?;
+        if let Some(s) = self.spreader.as_mut() {
+            if let Some(sp) = s.spread_partition(key, p, n) {
+                p = sp;
+            }
+        }
+        let bytes = crate::record::record_size_in_bytes(0, 0, &rec);
+        self.tracker.record(p, Some(key), u64::from(bytes))?;
+        Ok(p)
+    }
+
+    /// The counts so far.
+    pub fn tracker(&self) -> &SkewTracker {
+        &self.tracker
+    }
+
+    /// The skew report so far, with the `top_n` heaviest keys (as produced,
+    /// i.e. after salting/compounding).
+    pub fn report(&self, top_n: usize) -> SkewReport {
+        self.tracker.report(top_n, None)
+    }
+}
+
 /// Runs `records` records of `spec` through a `kind` producer partitioner
 /// on `num_partitions` with `mitigation` applied, and reports the skew
 /// (top `top_n` keys, as produced — i.e. after salting/compounding).
-/// `MorePartitions` replaces `num_partitions`.
+/// `MorePartitions` replaces `num_partitions`. The same as feeding
+/// [`MitigatedProducer::new`]`(kind, num_partitions, mitigation, spec.seed ^ 0x5EED)`
+/// with the workload's records.
 pub fn simulate(
     spec: &WorkloadSpec,
     records: u64,
@@ -335,56 +461,14 @@ pub fn simulate(
     mitigation: &Mitigation,
     top_n: usize,
 ) -> Result<SkewReport, MitigationError> {
-    mitigation.validate()?;
-    let n = match mitigation {
-        Mitigation::MorePartitions { partitions } => {
-            if *partitions < num_partitions {
-                return Err(MitigationError::PartitionCountDecrease {
-                    current: num_partitions,
-                    requested: *partitions,
-                });
-            }
-            *partitions
-        }
-        _ => num_partitions,
-    };
-    let nz = checked_partitions(n)?;
+    let mut producer =
+        MitigatedProducer::new(kind, num_partitions, mitigation, spec.seed ^ 0x5EED)?;
     let mut workload = Workload::new(*spec)?;
-    let mut partitioner = ClientPartitioner::new(kind, &PartitionerConfig::default())?;
-    let mut spreader = match mitigation {
-        Mitigation::HotKeySpreading { hot_keys, spread } => {
-            Some(HotKeySpreader::new(hot_keys.iter().cloned(), *spread)?)
-        }
-        _ => None,
-    };
-    let mut rng = SimRng::seeded(spec.seed ^ 0x5EED);
-    let mut tracker = SkewTracker::new(n)?;
-    let mut key_buf = Vec::with_capacity(64);
-    let value = vec![0u8; spec.value_bytes as usize];
     for _ in 0..records {
         let r = workload.next_record();
-        let key: &[u8] = match mitigation {
-            Mitigation::CompoundKey { bucket_ms } => {
-                compound_key(r.key, r.timestamp, *bucket_ms, &mut key_buf)?;
-                &key_buf
-            }
-            Mitigation::SaltedKey => {
-                salted_key(r.key, &mut key_buf);
-                &key_buf
-            }
-            _ => r.key,
-        };
-        let rec = RecordInput::new(Some(key), Some(&value), r.timestamp);
-        let mut p = partitioner.partition(&rec, n, r.timestamp, &mut rng)?;
-        if let Some(s) = spreader.as_mut() {
-            if let Some(sp) = s.spread_partition(key, p, nz) {
-                p = sp;
-            }
-        }
-        let bytes = crate::record::record_size_in_bytes(0, 0, &rec);
-        tracker.record(p, Some(key), u64::from(bytes))?;
+        producer.produce(r.key, r.timestamp, r.value_bytes)?;
     }
-    Ok(tracker.report(top_n, None))
+    Ok(producer.report(top_n))
 }
 
 #[cfg(test)]
@@ -527,6 +611,43 @@ mod tests {
             .collect();
         assert_eq!(hot.len(), 10);
         assert!(hot.iter().all(|k| k.partitions.len() == 1));
+    }
+
+    #[test]
+    fn producer_fed_in_chunks_reports_like_simulate() {
+        let spec = WorkloadSpec {
+            keys: 200,
+            choice: KeyChoice::Zipf { s: 1.1 },
+            time_bucket_ms: Some(1_000),
+            ..WorkloadSpec::default()
+        };
+        for m in [
+            Mitigation::None,
+            Mitigation::CompoundKey { bucket_ms: 2_000 },
+            Mitigation::SaltedKey,
+            Mitigation::HotKeySpreading {
+                hot_keys: vec![b"key-0@0".to_vec()],
+                spread: 3,
+            },
+            Mitigation::MorePartitions { partitions: 9 },
+        ] {
+            for kind in [PartitionerKind::Java, PartitionerKind::Random] {
+                let whole = simulate(&spec, 3_000, kind, 6, &m, 5).unwrap();
+                let mut p = MitigatedProducer::new(kind, 6, &m, spec.seed ^ 0x5EED).unwrap();
+                let mut w = Workload::new(spec).unwrap();
+                let mut placed = vec![0u64; p.partition_count() as usize];
+                for _chunk in 0..3 {
+                    for _ in 0..1_000 {
+                        let r = w.next_record();
+                        let at = p.produce(r.key, r.timestamp, r.value_bytes).unwrap();
+                        placed[at as usize] += 1;
+                    }
+                }
+                assert_eq!(p.report(5), whole, "{} {kind}", m.name());
+                assert_eq!(p.tracker().records_per_partition(), placed.as_slice());
+            }
+        }
+        assert!(MitigatedProducer::new(PartitionerKind::Java, 0, &Mitigation::None, 1).is_err());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! View state: plain types with methods, no Leptos. Components read these.
 
 pub mod groups;
+pub mod partitioning;
 pub mod planner;
 pub mod topics;
