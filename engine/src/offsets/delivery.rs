@@ -716,11 +716,64 @@ impl DeliverySim {
         &self.resets
     }
 
+    /// Non-empty polls so far (the batch counter crashes refer to).
+    pub fn batches(&self) -> u64 {
+        self.batches
+    }
+    /// Segments deleted by retention so far.
+    pub fn segments_deleted(&self) -> u64 {
+        self.segments_deleted
+    }
+    /// Scheduled crashes not reached yet.
+    pub fn pending_crashes(&self) -> &[CrashAt] {
+        &self.pending_crashes
+    }
+
     /// Schedules a crash at `step` of the next batch (the app's crash buttons).
     pub fn crash_next_batch(&mut self, step: CrashStep) {
         let batch = self.batches;
         self.pending_crashes.push(CrashAt { batch, step });
         self.pending_crashes.sort_by_key(|c| c.batch);
+    }
+
+    /// The group's state as the admin client would report it: `Stable` while
+    /// the consumer runs (a crashed member stays in the group until
+    /// `session.timeout.ms`, which kplay does not model separately), `Empty`
+    /// once the run has drained and the consumer has closed (left the group).
+    pub fn group_state(&self) -> super::ConsumerGroupState {
+        if self.done {
+            super::ConsumerGroupState::Empty
+        } else {
+            super::ConsumerGroupState::Stable
+        }
+    }
+
+    /// `kafka-consumer-groups --reset-offsets --execute` for this run's group:
+    /// only when the group is inactive ([`DeliverySim::group_state`] `Empty`,
+    /// i.e. the run has drained), else Kafka's `GroupNotInactive` error. The
+    /// plan's offsets are committed and positions cleared; then a consumer
+    /// joins again and resumes from the new committed offsets, so a reset to
+    /// an earlier offset replays (duplicates) and a reset forward skips
+    /// (counted as lost once the run drains again). A truncated run stays done.
+    pub fn execute_reset(
+        &mut self,
+        plan: &super::reset::ResetPlan,
+    ) -> Result<(), super::reset::ResetError> {
+        let state = self.group_state();
+        if !state.is_inactive() {
+            return Err(super::reset::ResetError::GroupNotInactive {
+                group: self.cfg.group.clone(),
+                state,
+            });
+        }
+        let now = self.now();
+        plan.execute(&mut self.offsets, now)?;
+        if !self.truncated {
+            self.done = false;
+        }
+        #[cfg(debug_assertions)]
+        self.offsets.debug_check_invariants();
+        Ok(())
     }
 
     fn log(&self, p: usize) -> Option<&Log> {
@@ -1604,6 +1657,72 @@ mod tests {
             ]
         );
         assert_eq!(r.alert_level, AlertLevel::Ok);
+    }
+
+    #[test]
+    fn reset_needs_an_inactive_group_and_to_earliest_replays_everything() {
+        use crate::offsets::reset::{plan_reset, ResetScope, ResetSpec};
+        use crate::offsets::ConsumerGroupState;
+        let mut sim = DeliverySim::new(upfront(1_000, CommitStrategy::ManualSync, vec![])).unwrap();
+        sim.step().unwrap();
+        assert_eq!(sim.group_state(), ConsumerGroupState::Stable);
+        let scope = ResetScope::Topics(vec![("events".into(), None)]);
+        let err = plan_reset(
+            sim.cluster(),
+            sim.offsets(),
+            sim.group_state(),
+            &scope,
+            ResetSpec::ToEarliest,
+            sim.now(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Assignments can only be reset if the group 'pipeline' is inactive, but the current state is Stable."
+        );
+        // A plan computed while inactive cannot be executed against a running group either.
+        let mut done =
+            DeliverySim::new(upfront(1_000, CommitStrategy::ManualSync, vec![])).unwrap();
+        done.run().unwrap();
+        let plan = plan_reset(
+            done.cluster(),
+            done.offsets(),
+            done.group_state(),
+            &scope,
+            ResetSpec::ToEarliest,
+            done.now(),
+        )
+        .unwrap();
+        assert!(matches!(
+            sim.execute_reset(&plan),
+            Err(crate::offsets::reset::ResetError::GroupNotInactive { .. })
+        ));
+        assert_eq!(done.group_state(), ConsumerGroupState::Empty);
+        done.execute_reset(&plan).unwrap();
+        assert_eq!(done.group_state(), ConsumerGroupState::Stable);
+        let r = done.run().unwrap();
+        assert_eq!((r.ledger.duplicated, r.ledger.lost), (1_000, 0));
+        assert!(r.ledger.balances());
+        // --shift-by -100 replays the last 100 records of the partition.
+        let mut shifted =
+            DeliverySim::new(upfront(1_000, CommitStrategy::ManualSync, vec![])).unwrap();
+        shifted.run().unwrap();
+        let plan = plan_reset(
+            shifted.cluster(),
+            shifted.offsets(),
+            shifted.group_state(),
+            &scope,
+            ResetSpec::ShiftBy(-100),
+            shifted.now(),
+        )
+        .unwrap();
+        assert_eq!(plan.rows[0].new_offset, 900);
+        shifted.execute_reset(&plan).unwrap();
+        let r = shifted.run().unwrap();
+        assert_eq!(
+            (r.ledger.processed_once, r.ledger.duplicated, r.ledger.lost),
+            (900, 100, 0)
+        );
     }
 
     #[test]
