@@ -36,7 +36,12 @@ fn commit_after_processing_duplicates_the_uncommitted_part_of_the_batch() {
     .expect("valid config");
     let l = r.ledger;
     assert_eq!(
-        (l.processed_once, l.duplicated, l.duplicate_deliveries, l.lost),
+        (
+            l.processed_once,
+            l.duplicated,
+            l.duplicate_deliveries,
+            l.lost
+        ),
         (1_800, 200, 200, 0)
     );
     assert!(l.balances());
@@ -68,10 +73,7 @@ fn commit_before_processing_loses_the_committed_unprocessed_batch() {
         ),
         (500, 500, 0)
     );
-    assert_eq!(
-        r.ledger.processed_once + r.ledger.lost,
-        r.ledger.produced
-    );
+    assert_eq!(r.ledger.processed_once + r.ledger.lost, r.ledger.produced);
     assert!(sim.lag_history().buckets().len() <= sim.lag_history().capacity());
 }
 
@@ -88,7 +90,10 @@ fn describe_table_is_byte_exact_in_the_browser() {
         host: member.then(|| "/10.0.0.5".into()),
         client_id: member.then(|| "consumer-1".into()),
     };
-    let rows = vec![row("orders", Some(5), 10, true), row("payments", None, 3, false)];
+    let rows = vec![
+        row("orders", Some(5), 10, true),
+        row("payments", None, 3, false),
+    ];
     let expected = "\n\
 GROUP           TOPIC           PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG             CONSUMER-ID     HOST            CLIENT-ID\n\
 my-group        orders          0          5               10              5               c1              /10.0.0.5       consumer-1\n\

@@ -594,11 +594,11 @@ fn Ledger(v: OffsetsView) -> impl IntoView {
                     <span class="n" data-testid="ledger-once">{l.processed_once}</span>
                     <span class="what">"processed once"</span>
                 </div>
-                <div class="cell dup" class:hot=l.duplicated > 0>
+                <div class="cell dup" class:hot={l.duplicated > 0}>
                     <span class="n" data-testid="ledger-duplicates">{l.duplicated}</span>
                     <span class="what">"duplicated (" {l.duplicate_deliveries} " extra deliveries)"</span>
                 </div>
-                <div class="cell lost" class:hot=l.lost > 0>
+                <div class="cell lost" class:hot={l.lost > 0}>
                     <span class="n" data-testid="ledger-lost">{l.lost}</span>
                     <span class="what">
                         "lost (" {l.lost_committed_unprocessed} " committed before processing, "
