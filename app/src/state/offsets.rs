@@ -1381,8 +1381,10 @@ mod tests {
 
     #[test]
     fn describe_and_dry_run_follow_the_group_state() {
-        let mut s = Scenario::default();
-        s.ops = vec![Op::Step(20)];
+        let mut s = Scenario {
+            ops: vec![Op::Step(20)],
+            ..Scenario::default()
+        };
         let v = OffsetsView::of(&run_all(&s), false);
         assert_eq!(v.group_state, ConsumerGroupState::Stable);
         assert!(v.describe.starts_with("\nGROUP "), "{:?}", v.describe);
