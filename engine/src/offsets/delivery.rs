@@ -1114,13 +1114,20 @@ impl DeliverySim {
         let batch = self.fetch();
         if batch.is_empty() {
             if self.produced >= self.cfg.records && self.caught_up() {
-                // Drained: sample one last time so the chart ends at the final lag.
+                // Drained: the consumer closes. With auto-commit, `close()`
+                // commits the consumed positions first
+                // (`ConsumerCoordinator.close` → `maybeAutoCommitOffsetsSync`).
+                if matches!(self.cfg.strategy, CommitStrategy::AutoCommit { .. }) {
+                    self.commit_positions();
+                }
                 self.done = true;
+                // Sample one last time so the chart and the alert end at the final lag.
                 let lag = self.total_lag();
                 let now = self.now();
                 if self.history.buckets().last().is_none_or(|b| b.end <= now) {
                     self.history.record(now, lag)?;
                 }
+                self.alert.update(now, lag);
                 return Ok(false);
             }
             let wake = self
@@ -1723,6 +1730,32 @@ mod tests {
             (r.ledger.processed_once, r.ledger.duplicated, r.ledger.lost),
             (900, 100, 0)
         );
+    }
+
+    #[test]
+    fn closing_after_the_drain_auto_commits_and_clears_the_alert() {
+        // Consumer at half the producer's rate: lag goes critical, then drains.
+        let cfg = DeliveryConfig {
+            records: 3_000,
+            consume_per_sec: 500.0,
+            strategy: CommitStrategy::default_auto_commit(),
+            thresholds: LagThresholds::new(100, 400, 0).unwrap(),
+            lag_sample_interval_ms: 250,
+            ..DeliveryConfig::default()
+        };
+        let mut sim = DeliverySim::new(cfg).unwrap();
+        let r = sim.run().unwrap();
+        assert!(r.peak_lag >= 400);
+        assert_eq!(
+            r.alert_level,
+            AlertLevel::Ok,
+            "the final sample feeds the alert"
+        );
+        for t in sim.timeline() {
+            assert_eq!(t.committed, Some(t.high_watermark), "close() auto-commits");
+            assert_eq!(t.lag, Some(0));
+        }
+        assert_eq!(sim.total_lag(), 0);
     }
 
     #[test]
