@@ -976,9 +976,17 @@ impl Session {
             return false;
         }
         for _ in 0..budget {
+            let was_done = self.sim.is_done();
             match self.sim.step() {
                 Ok(true) => self.live_steps += 1,
-                Ok(false) => return false,
+                Ok(false) => {
+                    // The step that drains the run changes state (the consumer
+                    // closes): it is part of the replay.
+                    if !was_done {
+                        self.live_steps += 1;
+                    }
+                    return false;
+                }
                 Err(e) => {
                     self.live_steps += 1;
                     self.error = Some(e.to_string());
@@ -1352,6 +1360,12 @@ mod tests {
         let url = played.current_scenario();
         assert!(played.adopt(&url));
         let from_link = run_all(&url);
+        assert_eq!(played.status(), Status::Done);
+        assert_eq!(from_link.status(), Status::Done);
+        assert_eq!(
+            OffsetsView::of(&from_link, true),
+            OffsetsView::of(&played, true)
+        );
         assert_eq!(
             OffsetsView::of(&from_link, true).ledger,
             OffsetsView::of(&played, true).ledger
