@@ -774,6 +774,17 @@ fn draw_lag(
         .map_err(|e| e.to_string())?
         .label("total lag (max per bucket)")
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], blue.stroke_width(2)));
+    let navy = RGBColor(30, 58, 138);
+    chart
+        .draw_series(LineSeries::new(
+            buckets
+                .iter()
+                .map(|b| (b.end as f64 / 1000.0, b.last as f64)),
+            navy.stroke_width(1),
+        ))
+        .map_err(|e| e.to_string())?
+        .label("total lag (last sample per bucket)")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], navy.stroke_width(1)));
     let amber = RGBColor(217, 119, 6);
     chart
         .draw_series(LineSeries::new(
@@ -796,7 +807,7 @@ fn draw_lag(
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(SeriesLabelPosition::UpperLeft)
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(200, 200, 200))
         .draw()
