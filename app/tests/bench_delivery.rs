@@ -1,8 +1,8 @@
 //! Delivery throughput in the browser: 1M records through produce → poll →
 //! process → sink → commit with lag sampling, compiled to wasm and run in
-//! headless Chromium, timed with `performance.now()` (the same configuration
-//! as the engine's criterion bench `engine/benches/delivery.rs`, so the wasm
-//! and native figures compare). Asserts correctness only (the ledger balances,
+//! headless Chromium, timed with `performance.now()` (the configuration of
+//! the engine's criterion bench `engine/benches/delivery.rs`, plus one crash
+//! and denser lag sampling, so the figures roughly compare). Asserts correctness only (the ledger balances,
 //! the lag history stays bounded); the speed is printed, not asserted.
 //!
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p kplay-app --target wasm32-unknown-unknown --release --test bench_delivery -- --nocapture`
@@ -29,7 +29,9 @@ fn delivery_1m_records_in_the_browser() {
         consume_per_sec: 25_000.0,
         strategy: CommitStrategy::ManualSync,
         sink: SinkMode::UpsertByKey,
-        lag_sample_interval_ms: 1_000,
+        // Sampled every 10 simulated ms (the native bench: every 1 s) so the
+        // ~5,000 samples of the 49 s run must be downsampled into 256 buckets.
+        lag_sample_interval_ms: 10,
         lag_history_capacity: 256,
         // One crash before a commit, so the ledger has duplicates to balance.
         crashes: vec![CrashAt {
@@ -65,5 +67,5 @@ fn delivery_1m_records_in_the_browser() {
         "upsert absorbs duplicates"
     );
     assert!(sim.lag_history().buckets().len() <= 256);
-    assert!(sim.lag_history().sample_count() > 256);
+    assert!(sim.lag_history().sample_count() > 4 * 256);
 }
