@@ -1077,7 +1077,19 @@ impl DeliverySim {
     }
 
     /// One poll cycle (or one idle wait). Returns `Ok(false)` once done.
+    ///
+    /// On return the producer has caught up with the simulated clock (every
+    /// record due by [`DeliverySim::now`] is in the log), so a view taken
+    /// between steps shows the log end, high watermark and lag as of now.
     pub fn step(&mut self) -> Result<bool, DeliveryError> {
+        let more = self.step_inner()?;
+        if more {
+            self.produce_due()?;
+        }
+        Ok(more)
+    }
+
+    fn step_inner(&mut self) -> Result<bool, DeliveryError> {
         if self.done {
             return Ok(false);
         }
@@ -1756,6 +1768,24 @@ mod tests {
             assert_eq!(t.lag, Some(0));
         }
         assert_eq!(sim.total_lag(), 0);
+    }
+
+    #[test]
+    fn between_steps_the_log_holds_everything_due_by_now() {
+        // 1,000 records/s: record i is due at i ms, so by `now` ms there are now + 1.
+        let mut sim = DeliverySim::new(DeliveryConfig {
+            records: 3_000,
+            consume_per_sec: 500.0,
+            ..DeliveryConfig::default()
+        })
+        .unwrap();
+        let mut steps = 0;
+        while sim.step().unwrap() {
+            steps += 1;
+            let leo: i64 = sim.timeline().iter().map(|t| t.log_end).sum();
+            assert_eq!(leo, (sim.now() + 1).min(3_000), "after step {steps}");
+        }
+        assert!(steps > 5);
     }
 
     #[test]
