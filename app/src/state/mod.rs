@@ -1,6 +1,7 @@
 //! View state: plain types with methods, no Leptos. Components read these.
 
 pub mod groups;
+pub mod offsets;
 pub mod partitioning;
 pub mod planner;
 pub mod topics;

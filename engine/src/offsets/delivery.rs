@@ -716,11 +716,64 @@ impl DeliverySim {
         &self.resets
     }
 
+    /// Non-empty polls so far (the batch counter crashes refer to).
+    pub fn batches(&self) -> u64 {
+        self.batches
+    }
+    /// Segments deleted by retention so far.
+    pub fn segments_deleted(&self) -> u64 {
+        self.segments_deleted
+    }
+    /// Scheduled crashes not reached yet.
+    pub fn pending_crashes(&self) -> &[CrashAt] {
+        &self.pending_crashes
+    }
+
     /// Schedules a crash at `step` of the next batch (the app's crash buttons).
     pub fn crash_next_batch(&mut self, step: CrashStep) {
         let batch = self.batches;
         self.pending_crashes.push(CrashAt { batch, step });
         self.pending_crashes.sort_by_key(|c| c.batch);
+    }
+
+    /// The group's state as the admin client would report it: `Stable` while
+    /// the consumer runs (a crashed member stays in the group until
+    /// `session.timeout.ms`, which kplay does not model separately), `Empty`
+    /// once the run has drained and the consumer has closed (left the group).
+    pub fn group_state(&self) -> super::ConsumerGroupState {
+        if self.done {
+            super::ConsumerGroupState::Empty
+        } else {
+            super::ConsumerGroupState::Stable
+        }
+    }
+
+    /// `kafka-consumer-groups --reset-offsets --execute` for this run's group:
+    /// only when the group is inactive ([`DeliverySim::group_state`] `Empty`,
+    /// i.e. the run has drained), else Kafka's `GroupNotInactive` error. The
+    /// plan's offsets are committed and positions cleared; then a consumer
+    /// joins again and resumes from the new committed offsets, so a reset to
+    /// an earlier offset replays (duplicates) and a reset forward skips
+    /// (counted as lost once the run drains again). A truncated run stays done.
+    pub fn execute_reset(
+        &mut self,
+        plan: &super::reset::ResetPlan,
+    ) -> Result<(), super::reset::ResetError> {
+        let state = self.group_state();
+        if !state.is_inactive() {
+            return Err(super::reset::ResetError::GroupNotInactive {
+                group: self.cfg.group.clone(),
+                state,
+            });
+        }
+        let now = self.now();
+        plan.execute(&mut self.offsets, now)?;
+        if !self.truncated {
+            self.done = false;
+        }
+        #[cfg(debug_assertions)]
+        self.offsets.debug_check_invariants();
+        Ok(())
     }
 
     fn log(&self, p: usize) -> Option<&Log> {
@@ -1024,7 +1077,19 @@ impl DeliverySim {
     }
 
     /// One poll cycle (or one idle wait). Returns `Ok(false)` once done.
+    ///
+    /// On return the producer has caught up with the simulated clock (every
+    /// record due by [`DeliverySim::now`] is in the log), so a view taken
+    /// between steps shows the log end, high watermark and lag as of now.
     pub fn step(&mut self) -> Result<bool, DeliveryError> {
+        let more = self.step_inner()?;
+        if more {
+            self.produce_due()?;
+        }
+        Ok(more)
+    }
+
+    fn step_inner(&mut self) -> Result<bool, DeliveryError> {
         if self.done {
             return Ok(false);
         }
@@ -1061,13 +1126,20 @@ impl DeliverySim {
         let batch = self.fetch();
         if batch.is_empty() {
             if self.produced >= self.cfg.records && self.caught_up() {
-                // Drained: sample one last time so the chart ends at the final lag.
+                // Drained: the consumer closes. With auto-commit, `close()`
+                // commits the consumed positions first
+                // (`ConsumerCoordinator.close` → `maybeAutoCommitOffsetsSync`).
+                if matches!(self.cfg.strategy, CommitStrategy::AutoCommit { .. }) {
+                    self.commit_positions();
+                }
                 self.done = true;
+                // Sample one last time so the chart and the alert end at the final lag.
                 let lag = self.total_lag();
                 let now = self.now();
                 if self.history.buckets().last().is_none_or(|b| b.end <= now) {
                     self.history.record(now, lag)?;
                 }
+                self.alert.update(now, lag);
                 return Ok(false);
             }
             let wake = self
@@ -1604,6 +1676,116 @@ mod tests {
             ]
         );
         assert_eq!(r.alert_level, AlertLevel::Ok);
+    }
+
+    #[test]
+    fn reset_needs_an_inactive_group_and_to_earliest_replays_everything() {
+        use crate::offsets::reset::{plan_reset, ResetScope, ResetSpec};
+        use crate::offsets::ConsumerGroupState;
+        let mut sim = DeliverySim::new(upfront(1_000, CommitStrategy::ManualSync, vec![])).unwrap();
+        sim.step().unwrap();
+        assert_eq!(sim.group_state(), ConsumerGroupState::Stable);
+        let scope = ResetScope::Topics(vec![("events".into(), None)]);
+        let err = plan_reset(
+            sim.cluster(),
+            sim.offsets(),
+            sim.group_state(),
+            &scope,
+            ResetSpec::ToEarliest,
+            sim.now(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Assignments can only be reset if the group 'pipeline' is inactive, but the current state is Stable."
+        );
+        // A plan computed while inactive cannot be executed against a running group either.
+        let mut done =
+            DeliverySim::new(upfront(1_000, CommitStrategy::ManualSync, vec![])).unwrap();
+        done.run().unwrap();
+        let plan = plan_reset(
+            done.cluster(),
+            done.offsets(),
+            done.group_state(),
+            &scope,
+            ResetSpec::ToEarliest,
+            done.now(),
+        )
+        .unwrap();
+        assert!(matches!(
+            sim.execute_reset(&plan),
+            Err(crate::offsets::reset::ResetError::GroupNotInactive { .. })
+        ));
+        assert_eq!(done.group_state(), ConsumerGroupState::Empty);
+        done.execute_reset(&plan).unwrap();
+        assert_eq!(done.group_state(), ConsumerGroupState::Stable);
+        let r = done.run().unwrap();
+        assert_eq!((r.ledger.duplicated, r.ledger.lost), (1_000, 0));
+        assert!(r.ledger.balances());
+        // --shift-by -100 replays the last 100 records of the partition.
+        let mut shifted =
+            DeliverySim::new(upfront(1_000, CommitStrategy::ManualSync, vec![])).unwrap();
+        shifted.run().unwrap();
+        let plan = plan_reset(
+            shifted.cluster(),
+            shifted.offsets(),
+            shifted.group_state(),
+            &scope,
+            ResetSpec::ShiftBy(-100),
+            shifted.now(),
+        )
+        .unwrap();
+        assert_eq!(plan.rows[0].new_offset, 900);
+        shifted.execute_reset(&plan).unwrap();
+        let r = shifted.run().unwrap();
+        assert_eq!(
+            (r.ledger.processed_once, r.ledger.duplicated, r.ledger.lost),
+            (900, 100, 0)
+        );
+    }
+
+    #[test]
+    fn closing_after_the_drain_auto_commits_and_clears_the_alert() {
+        // Consumer at half the producer's rate: lag goes critical, then drains.
+        let cfg = DeliveryConfig {
+            records: 3_000,
+            consume_per_sec: 500.0,
+            strategy: CommitStrategy::default_auto_commit(),
+            thresholds: LagThresholds::new(100, 400, 0).unwrap(),
+            lag_sample_interval_ms: 250,
+            ..DeliveryConfig::default()
+        };
+        let mut sim = DeliverySim::new(cfg).unwrap();
+        let r = sim.run().unwrap();
+        assert!(r.peak_lag >= 400);
+        assert_eq!(
+            r.alert_level,
+            AlertLevel::Ok,
+            "the final sample feeds the alert"
+        );
+        for t in sim.timeline() {
+            assert_eq!(t.committed, Some(t.high_watermark), "close() auto-commits");
+            assert_eq!(t.lag, Some(0));
+        }
+        assert_eq!(sim.total_lag(), 0);
+    }
+
+    #[test]
+    fn between_steps_the_log_holds_everything_due_by_now() {
+        // 1,000 records/s: record i is due at i ms, so by `now` ms there are now + 1.
+        let mut sim = DeliverySim::new(DeliveryConfig {
+            records: 3_000,
+            consume_per_sec: 500.0,
+            ..DeliveryConfig::default()
+        })
+        .unwrap();
+        let mut steps = 0;
+        while sim.step().unwrap() {
+            steps += 1;
+            let leo: i64 = sim.timeline().iter().map(|t| t.log_end).sum();
+            assert_eq!(leo, (sim.now() + 1).min(3_000), "after step {steps}");
+        }
+        assert!(steps > 5);
     }
 
     #[test]
