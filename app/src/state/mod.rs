@@ -1,3 +1,4 @@
 //! View state: plain types with methods, no Leptos. Components read these.
 
+pub mod compaction;
 pub mod topics;
