@@ -313,7 +313,7 @@ impl Scenario {
                     // Kafka's own check for the name (UnknownConfig) and value.
                     TopicConfig::default()
                         .set(name, v)
-                        .map_err(|e| invalid_link(e))?;
+                        .map_err(invalid_link)?;
                     s.configs.insert(name.to_owned(), v.to_owned());
                 }
             }
