@@ -12,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::{ErrorBanner, SimplificationNote};
 use crate::state::compaction::{
     check_config, parse_advance, parse_generate, preview, Action, CleanSummary, CompactionView,
-    Gauge, RetentionSummary, Scenario, SegmentBlock, CONFIG_NAMES, MAX_CELLS, PAGE_DEFAULTS,
+    Gauge, RetentionSummary, Scenario, SegmentBlock, CONFIG_NAMES, MAX_CELLS, PAGE_DEFAULTS, TOPIC,
 };
 use crate::url::use_set_query;
 
@@ -148,7 +148,9 @@ pub fn CompactionPage() -> impl IntoView {
     let (advance_by, set_advance_by) = signal(String::from("1000"));
     let advance = {
         let navigate = navigate.clone();
-        move |_| match parse_advance(&advance_by.get_untracked()).and_then(|d| current().advanced(d)) {
+        move |_| match parse_advance(&advance_by.get_untracked())
+            .and_then(|d| current().advanced(d))
+        {
             Ok(s) => navigate(&s),
             Err(e) => set_form_error.set(Some(e)),
         }
@@ -396,7 +398,7 @@ fn LogPanel(view: CompactionView, removing: ReadSignal<Option<Removing>>) -> imp
     view! {
         <div class="log-panel">
             <h2>
-                "Partition 0 of " <code>"cleanup.policy=" {policy}</code>
+                "Partition 0 of topic " <code>{TOPIC}</code> " (" <code>"cleanup.policy=" {policy}</code> ")"
             </h2>
             <dl class="stats" data-testid="log-stats">
                 <div><dt>"log start offset"</dt><dd data-testid="log-start">{view.log_start_offset}</dd></div>

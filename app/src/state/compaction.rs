@@ -193,7 +193,11 @@ impl Op {
                 "roll" => Action::Roll,
                 "clean" => Action::Clean,
                 "ret" => Action::Retention,
-                _ => return Err(format!("unknown action '{body}' (p:, g:, roll, clean, ret)")),
+                _ => {
+                    return Err(format!(
+                        "unknown action '{body}' (p:, g:, roll, clean, ret)"
+                    ))
+                }
             }
         };
         Ok(Self { action, at })
@@ -311,9 +315,7 @@ impl Scenario {
                 }
                 name => {
                     // Kafka's own check for the name (UnknownConfig) and value.
-                    TopicConfig::default()
-                        .set(name, v)
-                        .map_err(invalid_link)?;
+                    TopicConfig::default().set(name, v).map_err(invalid_link)?;
                     s.configs.insert(name.to_owned(), v.to_owned());
                 }
             }
@@ -369,11 +371,16 @@ impl Scenario {
 
     /// This scenario with the clock moved forward by `delta` ms.
     pub fn advanced(&self, delta: Millis) -> Result<Self, String> {
-        let now = self
-            .now
-            .checked_add(delta)
-            .ok_or_else(|| format!("Simulated time would overflow (now {} + {delta}).", self.now))?;
-        Ok(Self { now, ..self.clone() })
+        let now = self.now.checked_add(delta).ok_or_else(|| {
+            format!(
+                "Simulated time would overflow (now {} + {delta}).",
+                self.now
+            )
+        })?;
+        Ok(Self {
+            now,
+            ..self.clone()
+        })
     }
 
     /// This scenario with the configs replaced (validated first, like Kafka's
@@ -425,7 +432,8 @@ impl Scenario {
         };
         for (i, op) in self.ops.iter().enumerate() {
             if let Err(e) = apply(&mut topic, &config, i, op, &mut replay) {
-                replay.failed = Some((i, format!("Action {} ({}) failed: {e}", i + 1, op.encode())));
+                replay.failed =
+                    Some((i, format!("Action {} ({}) failed: {e}", i + 1, op.encode())));
                 break;
             }
         }
@@ -455,9 +463,7 @@ fn apply(
             let mut rng = SimRng::seeded(index as u64 + 1);
             for _ in 0..*updates {
                 let key = format!("k{}", rng.below(*keys) + 1);
-                let leo = topic
-                    .partition(0)
-                    .map_or(0, |p| p.log().log_end_offset());
+                let leo = topic.partition(0).map_or(0, |p| p.log().log_end_offset());
                 let value = format!("v{leo}");
                 let r = RecordInput::new(Some(key.as_bytes()), Some(value.as_bytes()), now);
                 topic.produce(0, r, now).map_err(|e| e.to_string())?;
@@ -694,6 +700,12 @@ pub fn key_hue(key: &[u8]) -> u32 {
         h ^= u32::from(*b);
         h = h.wrapping_mul(0x0100_0193);
     }
+    // murmur3's fmix32, so keys differing in one character get distant hues.
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^= h >> 16;
     h % 360
 }
 
@@ -711,7 +723,7 @@ fn reason_text(r: RemovalReason) -> &'static str {
     }
 }
 
-fn deletion_text(r: &DeletionReason) -> String {
+fn deletion_text(r: &DeletionReason, now: Millis) -> String {
     match r {
         DeletionReason::LogStartOffsetBreach { log_start_offset } => {
             format!("log start offset breach: wholly below log start offset {log_start_offset}")
@@ -726,7 +738,8 @@ fn deletion_text(r: &DeletionReason) -> String {
             retention_ms,
             largest_timestamp,
         } => format!(
-            "retention time breach: newest record at {largest_timestamp} ms is more than retention.ms={retention_ms} old"
+            "retention time breach: now ({now} ms) − newest record ({largest_timestamp} ms) = {} ms > retention.ms={retention_ms}",
+            now.saturating_sub(*largest_timestamp)
         ),
     }
 }
@@ -860,7 +873,7 @@ impl CompactionView {
                     next_offset: d.next_offset,
                     records: d.record_count,
                     size_bytes: d.size_in_bytes,
-                    reason: deletion_text(&d.reason),
+                    reason: deletion_text(&d.reason, rr.now),
                 })
                 .collect(),
             rolled_new_active: rr.rolled_new_active_segment,
@@ -1009,8 +1022,14 @@ mod tests {
             (("ops", "roll@x"), "not a whole number"),
             (("ops", "g:0/3@1"), "at least 1"),
             (("ops", "p:k%2=v@1"), "bad escape"),
-            (("segment.ms", "0"), "Invalid value 0 for configuration segment.ms: Value must be at least 1"),
-            (("segment.byte", "100"), "Unknown topic config name: segment.byte"),
+            (
+                ("segment.ms", "0"),
+                "Invalid value 0 for configuration segment.ms: Value must be at least 1",
+            ),
+            (
+                ("segment.byte", "100"),
+                "Unknown topic config name: segment.byte",
+            ),
             (("now", "-3"), "negative"),
         ] {
             let e = Scenario::from_query([q]).unwrap_err();
@@ -1021,9 +1040,12 @@ mod tests {
         let e = Scenario::from_query([("ops", "roll@10"), ("now", "3")]).unwrap_err();
         assert!(e.contains("before the last action"), "{e}");
         // A cross-field conflict is caught when the configs are applied.
-        let e = scenario(&[("min.compaction.lag.ms", "10"), ("max.compaction.lag.ms", "5")])
-            .replay()
-            .unwrap_err();
+        let e = scenario(&[
+            ("min.compaction.lag.ms", "10"),
+            ("max.compaction.lag.ms", "5"),
+        ])
+        .replay()
+        .unwrap_err();
         assert!(e.contains("conflict topic config setting"), "{e}");
     }
 
@@ -1033,7 +1055,14 @@ mod tests {
     #[test]
     fn cleaning_keeps_latest_per_key_outside_the_active_segment() {
         let mut s = scenario(&[("segment.bytes", "150")]);
-        for (k, v) in [("k1", "a"), ("k2", "a"), ("k3", "a"), ("k1", "b"), ("k2", "b"), ("k1", "c")] {
+        for (k, v) in [
+            ("k1", "a"),
+            ("k2", "a"),
+            ("k3", "a"),
+            ("k1", "b"),
+            ("k2", "b"),
+            ("k1", "c"),
+        ] {
             s = produce(&s, k, Some(v));
         }
         let before = CompactionView::build(&s.replay().unwrap());
@@ -1068,8 +1097,11 @@ mod tests {
             .collect();
         assert_eq!(p.removed_offsets, removed);
         assert!(!removed.is_empty());
-        let table: Vec<(String, String)> =
-            v.table.iter().map(|r| (r.key.clone(), r.value.clone())).collect();
+        let table: Vec<(String, String)> = v
+            .table
+            .iter()
+            .map(|r| (r.key.clone(), r.value.clone()))
+            .collect();
         assert_eq!(
             table,
             vec![
@@ -1136,10 +1168,17 @@ mod tests {
         assert!(rr.rolled_new_active);
         assert_eq!(v.log_start_offset, 6);
         assert_eq!(rr.log_start_after, 6);
-        assert!(rr.deleted.iter().all(|d| d.reason.contains("retention.ms=100")));
+        assert!(rr
+            .deleted
+            .iter()
+            .all(|d| d.reason.contains("= 500 ms > retention.ms=100")));
         assert_eq!(
             p.deleted_segments,
-            before.segments.iter().map(|b| b.base_offset).collect::<Vec<_>>()
+            before
+                .segments
+                .iter()
+                .map(|b| b.base_offset)
+                .collect::<Vec<_>>()
         );
         assert!(v.remaining.is_empty());
     }
