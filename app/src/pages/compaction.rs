@@ -51,10 +51,12 @@ pub fn CompactionPage() -> impl IntoView {
     let removing = RwSignal::new(None::<Removing>);
     let current = move || scenario.get_untracked().unwrap_or_default();
 
-    // Config edits: resynced from the URL whenever it changes.
+    // Config edits: resynced from the URL whenever its configs change (not on
+    // every action, so unapplied edits survive a produce).
     let edits = RwSignal::new(BTreeMap::<String, String>::new());
+    let url_configs = Memo::new(move |_| scenario.get().map(|s| s.configs));
     Effect::new(move |_| {
-        let configs = scenario.get().map(|s| s.configs).unwrap_or_else(|_| {
+        let configs = url_configs.get().unwrap_or_else(|_| {
             PAGE_DEFAULTS
                 .iter()
                 .map(|&(k, v)| (k.to_owned(), v.to_owned()))

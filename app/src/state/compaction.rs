@@ -947,6 +947,11 @@ pub struct Preview {
 /// Appends `action` and replays; an action that fails is an `Err` with
 /// Kafka's message (nothing is added to the URL then).
 pub fn preview(current: &Scenario, action: Action) -> Result<Preview, String> {
+    if current.ops.len() >= MAX_OPS {
+        return Err(format!(
+            "A link holds at most {MAX_OPS} actions; clear the actions or use generate."
+        ));
+    }
     let next = current.with_action(action);
     let r = next.replay()?;
     if let Some((_, e)) = r.failed {
