@@ -162,6 +162,7 @@ test("bad configs and bad links get clear errors in Kafka's words", async () => 
       document.querySelector('[data-testid="error-banner"]')?.textContent ?? "",
     ),
   );
+  assert.equal(await page.getByTestId("config-segment.bytes").inputValue(), "10", "the bad value is shown to fix");
   assert.equal(await page.getByTestId("panic-banner").isHidden(), true);
   await screenshot(page, "compaction-error");
 });

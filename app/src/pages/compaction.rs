@@ -56,11 +56,14 @@ pub fn CompactionPage() -> impl IntoView {
     let edits = RwSignal::new(BTreeMap::<String, String>::new());
     let url_configs = Memo::new(move |_| scenario.get().map(|s| s.configs));
     Effect::new(move |_| {
+        // On a bad link, show the link's raw values so the bad one can be fixed.
         let configs = url_configs.get().unwrap_or_else(|_| {
-            PAGE_DEFAULTS
-                .iter()
-                .map(|&(k, v)| (k.to_owned(), v.to_owned()))
-                .collect()
+            query.with_untracked(|q| {
+                PAGE_DEFAULTS
+                    .iter()
+                    .map(|&(k, v)| (k.to_owned(), q.get(k).unwrap_or_else(|| v.to_owned())))
+                    .collect()
+            })
         });
         edits.set(configs);
     });
