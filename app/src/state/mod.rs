@@ -1,5 +1,6 @@
 //! View state: plain types with methods, no Leptos. Components read these.
 
+pub mod compaction;
 pub mod groups;
 pub mod offsets;
 pub mod partitioning;
