@@ -365,7 +365,7 @@ impl TransactionIndex {
                 }
             }
         }
-        idx.aborted.sort_by_key(|t| t.first_offset);
+        crate::sort::sort_by_key(&mut idx.aborted, |t| t.first_offset);
         idx.first_unstable_offset = open.values().copied().min();
         idx
     }
@@ -408,7 +408,7 @@ struct TxnMeta {
 
 impl TxnMeta {
     fn new(mut aborted: Vec<AbortedTxn>) -> Self {
-        aborted.sort_by_key(|t| t.first_offset);
+        crate::sort::sort_by_key(&mut aborted, |t| t.first_offset);
         Self {
             pending: aborted,
             ..Self::default()

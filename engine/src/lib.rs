@@ -86,6 +86,7 @@ pub mod retention;
 pub mod rng;
 pub mod scenario;
 pub mod skew;
+pub mod sort;
 pub mod table;
 pub mod topic;
 pub mod workload;

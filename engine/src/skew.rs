@@ -259,7 +259,7 @@ impl SkewTracker {
                 partitions: self.null_keys.partitions.clone(),
             });
         }
-        top.sort_by(|a, b| {
+        crate::sort::sort_by(&mut top, |a, b| {
             b.bytes
                 .cmp(&a.bytes)
                 .then(b.records.cmp(&a.records))
@@ -290,7 +290,7 @@ impl SkewTracker {
 /// 0 for no values.
 pub fn median(values: &[u64]) -> f64 {
     let mut v = values.to_vec();
-    v.sort_unstable();
+    crate::sort::sort(&mut v);
     let n = v.len();
     if n == 0 {
         return 0.0;

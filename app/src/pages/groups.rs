@@ -589,7 +589,7 @@ fn Timeline(bars: Vec<PauseBar>, hidden: usize, p: String) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let rows = {
         let mut names: Vec<&str> = bars.iter().map(|b| b.partition.as_str()).collect();
-        names.sort_unstable();
+        kplay_engine::sort::sort(&mut names);
         names.dedup();
         names.len()
     };
@@ -637,7 +637,7 @@ fn draw_timeline(canvas: web_sys::HtmlCanvasElement, bars: &[PauseBar]) -> Resul
     let err = |e: &dyn std::fmt::Debug| format!("Cannot draw the timeline: {e:?}");
     root.fill(&WHITE).map_err(|e| err(&e))?;
     let mut names: Vec<&str> = bars.iter().map(|b| b.partition.as_str()).collect();
-    names.sort_unstable();
+    kplay_engine::sort::sort(&mut names);
     names.dedup();
     let x0 = bars.iter().map(|b| b.from).min().unwrap_or(0) as f64 / 1000.0;
     let mut x1 = bars.iter().map(|b| b.to).max().unwrap_or(0) as f64 / 1000.0;

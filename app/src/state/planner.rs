@@ -1434,7 +1434,7 @@ mod tests {
     fn field_keys_and_names_are_unique_and_known_to_the_engine() {
         let keys: Vec<_> = all_fields().map(|f| f.key).collect();
         let mut dedup = keys.clone();
-        dedup.sort_unstable();
+        kplay_engine::sort::sort(&mut dedup);
         dedup.dedup();
         assert_eq!(keys.len(), dedup.len());
         // Every field reaches PlanInput: setting it changes the input.

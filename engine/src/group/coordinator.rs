@@ -458,7 +458,7 @@ impl Group {
             .filter(|m| m.in_group)
             .map(|m| {
                 let mut v = m.assigned.clone();
-                v.sort();
+                crate::sort::sort(&mut v);
                 (m.id.clone(), v)
             })
             .collect()
@@ -470,7 +470,7 @@ impl Group {
             .values()
             .map(|m| {
                 let mut assigned = m.assigned.clone();
-                assigned.sort();
+                crate::sort::sort(&mut assigned);
                 MemberView {
                     member_id: m.id.clone(),
                     group_instance_id: m.instance.clone(),
@@ -1082,7 +1082,7 @@ impl Group {
             return Ok(());
         }
         let mut ordered = live.clone();
-        ordered.sort_by_key(|m| m.join_order);
+        crate::sort::sort_by_key(&mut ordered, |m| m.join_order);
         let subs: Vec<MemberSubscription> = ordered
             .iter()
             .map(|m| MemberSubscription {

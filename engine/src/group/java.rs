@@ -72,7 +72,7 @@ pub fn hash_order(hashes: &[i32]) -> Vec<usize> {
         .enumerate()
         .map(|(i, &h)| ((spread(h) as usize) & mask, i))
         .collect();
-    idx.sort_unstable();
+    crate::sort::sort(&mut idx);
     idx.into_iter().map(|(_, i)| i).collect()
 }
 

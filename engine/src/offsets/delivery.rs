@@ -617,7 +617,7 @@ impl DeliverySim {
             .map(|p| TopicPartition::new(cfg.topic.clone(), p))
             .collect();
         let mut pending_crashes = cfg.crashes.clone();
-        pending_crashes.sort_by_key(|c| c.batch);
+        crate::sort::sort_by_key(&mut pending_crashes, |c| c.batch);
         let next_auto = match cfg.strategy {
             CommitStrategy::AutoCommit { interval_ms, .. } => interval_ms * 1_000,
             _ => i64::MAX,
@@ -733,7 +733,7 @@ impl DeliverySim {
     pub fn crash_next_batch(&mut self, step: CrashStep) {
         let batch = self.batches;
         self.pending_crashes.push(CrashAt { batch, step });
-        self.pending_crashes.sort_by_key(|c| c.batch);
+        crate::sort::sort_by_key(&mut self.pending_crashes, |c| c.batch);
     }
 
     /// The group's state as the admin client would report it: `Stable` while

@@ -202,12 +202,12 @@ pub fn describe_rows(
         .iter()
         .filter(|m| !m.assignment.is_empty())
         .collect();
-    ordered.sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
+    crate::sort::sort_by_key(&mut ordered, |m| std::cmp::Reverse(m.assignment.len()));
     let mut rows = Vec::new();
     let mut assigned = BTreeSet::new();
     for m in ordered {
         let mut tps: Vec<&TopicPartition> = m.assignment.iter().collect();
-        tps.sort();
+        crate::sort::sort(&mut tps);
         tps.dedup();
         for tp in tps {
             assigned.insert(tp.clone());

@@ -245,7 +245,7 @@ pub fn plan_reset(
             v
         }
     };
-    tps.sort();
+    crate::sort::sort(&mut tps);
     tps.dedup();
     let mut logs: BTreeMap<TopicPartition, &Log> = BTreeMap::new();
     let mut missing = Vec::new();

@@ -192,7 +192,7 @@ impl AssignmentOutcome {
             .iter()
             .map(|(m, v)| {
                 let mut v = v.clone();
-                v.sort();
+                crate::sort::sort(&mut v);
                 (m.clone(), v)
             })
             .collect()
@@ -245,7 +245,7 @@ impl<'a> Universe<'a> {
                 }
             }
         }
-        names.sort_by(|a, b| super::java::str_cmp(a, b));
+        crate::sort::sort_by(&mut names, |a, b| super::java::str_cmp(a, b));
         let counts: Vec<i32> = names
             .iter()
             .map(|t| input.topics().get(*t).copied().unwrap_or(0))
@@ -303,7 +303,7 @@ impl<'a> Universe<'a> {
 pub(crate) fn members_sorted(input: &AssignmentInput) -> Vec<usize> {
     let ms = input.members();
     let mut order: Vec<usize> = (0..ms.len()).collect();
-    order.sort_by(|&a, &b| super::kafka_member_order(&ms[a], &ms[b]));
+    crate::sort::sort_by(&mut order, |&a, &b| super::kafka_member_order(&ms[a], &ms[b]));
     order
 }
 

@@ -23,7 +23,7 @@ pub(super) fn assign(input: &AssignmentInput) -> BTreeMap<String, Vec<TopicParti
         .iter()
         .map(|&m| {
             let mut v: Vec<usize> = ms[m].topics.iter().filter_map(|t| u.topic(t)).collect();
-            v.sort_unstable();
+            crate::sort::sort(&mut v);
             v
         })
         .collect();

@@ -49,7 +49,7 @@ pub(super) fn assign(input: &AssignmentInput, cooperative: bool) -> Result<Out, 
     let n = ms.len();
     // Member ids ranked by String.compareTo.
     let mut by_id: Vec<usize> = (0..n).collect();
-    by_id.sort_by(|&a, &b| java::str_cmp(&ms[a].member_id, &ms[b].member_id));
+    crate::sort::sort_by(&mut by_id, |&a, &b| java::str_cmp(&ms[a].member_id, &ms[b].member_id));
     let mut id_rank = vec![0usize; n];
     for (r, &m) in by_id.iter().enumerate() {
         id_rank[m] = r;
@@ -240,7 +240,7 @@ fn constrained(
     for &c in sub_order {
         let mut mine: Vec<usize> = owned[c].iter().copied().filter(|&p| !multi[p]).collect();
         // sorted by (partition, topic)
-        mine.sort_by_key(|&p| {
+        crate::sort::sort_by_key(&mut mine, |&p| {
             let (t, part) = u.split(p);
             (part, t)
         });
@@ -268,8 +268,8 @@ fn constrained(
             }
         }
     }
-    under.sort_by_key(|&c| id_rank[c]);
-    exactly.sort_by_key(|&c| id_rank[c]);
+    crate::sort::sort_by_key(&mut under, |&c| id_rank[c]);
+    crate::sort::sort_by_key(&mut exactly, |&c| id_rank[c]);
     let mut exactly: VecDeque<usize> = exactly.into();
     let mut pto = BTreeMap::new();
     // assignRoundRobin with a live iterator over `under` (Java LinkedList iterator).
@@ -407,7 +407,7 @@ fn general(ctx: &GeneralCtx<'_>, current: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
     }
     // sorted partitions: topics by (#consumers, name), then partition
     let mut topics: Vec<usize> = (0..u.names.len()).collect();
-    topics.sort_by_key(|&t| (g.topic2consumers[t].len(), t));
+    crate::sort::sort_by_key(&mut topics, |&t| (g.topic2consumers[t].len(), t));
     let mut sorted_all: Vec<usize> = topics.iter().flat_map(|&t| u.partitions_of(t)).collect();
     let mut unassigned: Vec<usize> = sorted_all
         .iter()
@@ -494,7 +494,7 @@ impl General<'_> {
             .filter(|(c, _)| self.active[*c])
             .map(|(_, v)| v.len() as i64)
             .collect();
-        sizes.sort_unstable();
+        crate::sort::sort(&mut sizes);
         let k = sizes.len() as i64;
         sizes
             .iter()

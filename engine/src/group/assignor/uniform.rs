@@ -235,7 +235,7 @@ fn heterogeneous_assign(
     }
     let mut topics: Vec<&str> = subscribers.keys().copied().collect();
     let count = |t: &str| input.topics().get(t).copied().unwrap_or(0);
-    topics.sort_by(|a, b| {
+    crate::sort::sort_by(&mut topics, |a, b| {
         let (sa, sb) = (subscribers[a].len() as i64, subscribers[b].len() as i64);
         // partitions per subscriber, descending (compare a/sa vs b/sb by cross-multiplying)
         (i64::from(count(b)) * sa)
