@@ -19,3 +19,30 @@ pub fn ErrorBanner(#[prop(into)] message: Signal<Option<String>>) -> impl IntoVi
 pub fn SimplificationNote(children: Children) -> impl IntoView {
     view! { <aside class="simplification" data-testid="simplification">{children()}</aside> }
 }
+
+/// The record value of a produce form: a text input, and a "null value
+/// (tombstone)" checkbox that disables it. A null value is Kafka's delete
+/// marker for a key on a compacted topic.
+#[component]
+pub fn ValueInput(value: RwSignal<String>, tombstone: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <label>
+            "Value"
+            <input
+                data-testid="value"
+                prop:value=value
+                prop:disabled=tombstone
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
+        <label class="check">
+            <input
+                type="checkbox"
+                data-testid="tombstone"
+                prop:checked=tombstone
+                on:change=move |ev| tombstone.set(event_target_checked(&ev))
+            />
+            "null value (tombstone)"
+        </label>
+    }
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{ErrorBanner, SimplificationNote};
+use crate::components::{ErrorBanner, SimplificationNote, ValueInput};
 use crate::state::compaction::{
     check_config, parse_advance, parse_generate, preview, Action, CleanSummary, CompactionView,
     Gauge, RetentionSummary, Scenario, SegmentBlock, CONFIG_NAMES, MAX_CELLS, PAGE_DEFAULTS, TOPIC,
@@ -128,8 +128,8 @@ pub fn CompactionPage() -> impl IntoView {
 
     // Produce form.
     let (key, set_key) = signal(String::from("k1"));
-    let (value, set_value) = signal(String::from("a"));
-    let (tombstone, set_tombstone) = signal(false);
+    let value = RwSignal::new(String::from("a"));
+    let tombstone = RwSignal::new(false);
     let (gen_updates, set_gen_updates) = signal(String::from("100"));
     let (gen_keys, set_gen_keys) = signal(String::from("10"));
     let produce = {
@@ -238,24 +238,7 @@ pub fn CompactionPage() -> impl IntoView {
                             on:input=move |ev| set_key.set(event_target_value(&ev))
                         />
                     </label>
-                    <label>
-                        "Value"
-                        <input
-                            data-testid="value"
-                            prop:value=value
-                            prop:disabled=tombstone
-                            on:input=move |ev| set_value.set(event_target_value(&ev))
-                        />
-                    </label>
-                    <label class="check">
-                        <input
-                            type="checkbox"
-                            data-testid="tombstone"
-                            prop:checked=tombstone
-                            on:change=move |ev| set_tombstone.set(event_target_checked(&ev))
-                        />
-                        "null value (tombstone)"
-                    </label>
+                    <ValueInput value=value tombstone=tombstone/>
                     <button type="submit" data-testid="produce" on:click=produce>
                         "Produce update"
                     </button>

@@ -4,7 +4,7 @@ use kplay_engine::scenario::{ProduceOp, TopicScenario};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{ErrorBanner, SimplificationNote};
+use crate::components::{ErrorBanner, SimplificationNote, ValueInput};
 use crate::state::topics::{
     next_seed, parse_generate_count, parse_partitions, with_op, PartitionView, TopicView,
 };
@@ -68,8 +68,8 @@ pub fn TopicsPage() -> impl IntoView {
     // Produce form.
     let (key, set_key) = signal(String::from("user-1"));
     let (null_key, set_null_key) = signal(false);
-    let (value, set_value) = signal(String::from("hello"));
-    let (tombstone, set_tombstone) = signal(false);
+    let value = RwSignal::new(String::from("hello"));
+    let tombstone = RwSignal::new(false);
     let (count, set_count) = signal(String::from("100"));
     let produce_one = {
         let set_query = set_query.clone();
@@ -167,24 +167,7 @@ pub fn TopicsPage() -> impl IntoView {
                         />
                         "null key"
                     </label>
-                    <label>
-                        "Value"
-                        <input
-                            data-testid="value"
-                            prop:value=value
-                            prop:disabled=tombstone
-                            on:input=move |ev| set_value.set(event_target_value(&ev))
-                        />
-                    </label>
-                    <label class="check">
-                        <input
-                            type="checkbox"
-                            data-testid="tombstone"
-                            prop:checked=tombstone
-                            on:change=move |ev| set_tombstone.set(event_target_checked(&ev))
-                        />
-                        "null value (tombstone)"
-                    </label>
+                    <ValueInput value=value tombstone=tombstone/>
                     <button type="submit" data-testid="produce-one" on:click=produce_one>
                         "Produce record"
                     </button>
