@@ -70,9 +70,9 @@
 //! ## Retention
 //!
 //! Optional `retention.ms` / `retention.bytes` on the simulated clock, applied
-//! every `check_interval_ms` by [`apply_retention`] — a small local helper
-//! following `UnifiedLog.deleteOldSegments` (KAFKA.md §5) until the shared
-//! retention module lands.
+//! every `check_interval_ms` by [`crate::retention::apply_to_topic`]
+//! (`UnifiedLog.deleteOldSegments`: size pass, then time pass, whole segments
+//! below the high watermark only).
 
 use std::collections::HashMap;
 
@@ -87,6 +87,7 @@ use crate::cluster::{Cluster, CreateTopicError, NewTopic};
 use crate::log::Log;
 use crate::partitioner::java_partition_for_key;
 use crate::record::RecordInput;
+use crate::retention;
 use crate::topic::ProduceError;
 
 /// Where in the batch lifecycle a crash happens (see the module docs for the
@@ -546,51 +547,6 @@ fn validate(cfg: &DeliveryConfig) -> Result<(), DeliveryError> {
     Ok(())
 }
 
-/// A small local retention pass (until the shared retention module lands),
-/// following `UnifiedLog.deleteOldSegments` (KAFKA.md §5): delete a prefix of
-/// segments lying wholly below the high watermark while either
-/// `now − segment max timestamp > retention_ms` (time; an empty segment uses
-/// its creation time, and the final segment is never deleted when empty) or
-/// the log is still `retention_bytes` over after deleting it (size).
-/// Returns the number of segments deleted.
-pub fn apply_retention(
-    log: &mut Log,
-    retention_ms: i64,
-    retention_bytes: i64,
-    now: Millis,
-) -> usize {
-    let hw = log.high_watermark();
-    let segs = log.segments();
-    let n = segs.len();
-    let mut diff = if retention_bytes >= 0 {
-        log.size_in_bytes() as i128 - i128::from(retention_bytes)
-    } else {
-        i128::MIN
-    };
-    let mut count = 0;
-    for (i, s) in segs.iter().enumerate() {
-        let last = i + 1 == n;
-        if s.next_offset() > hw || (last && s.is_empty()) {
-            break;
-        }
-        let ts = s.max_timestamp().unwrap_or(s.created_ms());
-        let by_time = retention_ms >= 0 && now.saturating_sub(ts) > retention_ms;
-        let size = s.size_in_bytes() as i128;
-        let by_size = retention_bytes >= 0 && diff - size >= 0;
-        if !(by_time || by_size) {
-            break;
-        }
-        if by_size {
-            diff -= size;
-        }
-        count += 1;
-    }
-    if count > 0 {
-        log.delete_oldest_segments(count, now);
-    }
-    count
-}
-
 impl DeliverySim {
     /// Validates `cfg` and sets up the cluster, topic, DLQ and consumer.
     pub fn new(cfg: DeliveryConfig) -> Result<Self, DeliveryError> {
@@ -866,16 +822,12 @@ impl DeliverySim {
             if self.now_us >= self.next_retention_us {
                 let now = self.now();
                 if let Some(t) = self.cluster.topic_mut(&self.cfg.topic) {
-                    for p in 0..self.tps.len() {
-                        if let Some(part) = t.partition_mut(p as i32) {
-                            self.segments_deleted += apply_retention(
-                                part.log_mut(),
-                                r.retention_ms,
-                                r.retention_bytes,
-                                now,
-                            ) as u64;
-                        }
-                    }
+                    // The topic was created with this run's retention.ms,
+                    // retention.bytes and segment.bytes.
+                    self.segments_deleted += retention::apply_to_topic(t, now)
+                        .iter()
+                        .map(|(_, report)| report.deleted.len() as u64)
+                        .sum::<u64>();
                 }
                 while self.next_retention_us <= self.now_us {
                     self.next_retention_us += r.check_interval_ms * 1_000;

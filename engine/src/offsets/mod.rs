@@ -45,9 +45,8 @@
 //! Retention deletes whole segments and moves the log start offset forward. A
 //! consumer whose position falls below it gets `OFFSET_OUT_OF_RANGE` and follows
 //! `auto.offset.reset`; every record it skipped is **lost** — "retention shorter
-//! than worst-case lag loses data". The delivery simulation uses a small local
-//! retention helper ([`delivery::apply_retention`]) until the shared retention
-//! module lands.
+//! than worst-case lag loses data". The delivery simulation runs the shared
+//! [`crate::retention`] module on its topic.
 
 pub mod committed;
 pub mod delivery;
