@@ -303,7 +303,9 @@ impl<'a> Universe<'a> {
 pub(crate) fn members_sorted(input: &AssignmentInput) -> Vec<usize> {
     let ms = input.members();
     let mut order: Vec<usize> = (0..ms.len()).collect();
-    crate::sort::sort_by(&mut order, |&a, &b| super::kafka_member_order(&ms[a], &ms[b]));
+    crate::sort::sort_by(&mut order, |&a, &b| {
+        super::kafka_member_order(&ms[a], &ms[b])
+    });
     order
 }
 

@@ -49,7 +49,9 @@ pub(super) fn assign(input: &AssignmentInput, cooperative: bool) -> Result<Out, 
     let n = ms.len();
     // Member ids ranked by String.compareTo.
     let mut by_id: Vec<usize> = (0..n).collect();
-    crate::sort::sort_by(&mut by_id, |&a, &b| java::str_cmp(&ms[a].member_id, &ms[b].member_id));
+    crate::sort::sort_by(&mut by_id, |&a, &b| {
+        java::str_cmp(&ms[a].member_id, &ms[b].member_id)
+    });
     let mut id_rank = vec![0usize; n];
     for (r, &m) in by_id.iter().enumerate() {
         id_rank[m] = r;
