@@ -1,11 +1,22 @@
 //! Kafka's own assignor test cases (KAFKA.md §3.5, cases 1–37), plus property
 //! tests of the invariants every assignor must keep.
+//!
+//! The cases run natively and, compiled to wasm, in headless Chromium
+//! (`cargo test -p kplay-engine --target wasm32-unknown-unknown --test assignors`),
+//! so the Consumer groups page assigns exactly as the native engine does; the
+//! proptest properties are host-only.
 
 use kplay_engine::group::{
-    AssignmentInput, AssignmentOutcome, Assignor, MemberSubscription, TopicPartition,
+    AssignmentInput, AssignmentOutcome, Assignor, Group, GroupConfig, MemberSubscription,
+    RebalanceProtocol, TopicPartition,
 };
+#[cfg(not(target_arch = "wasm32"))]
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 /// "topic1-0, topic2-1" → partitions, in order.
 fn tps(s: &str) -> Vec<TopicPartition> {
@@ -1064,6 +1075,35 @@ fn seventh_consumer_on_six_partitions_sits_idle_with_every_assignor() {
     }
 }
 
+/// The Consumer groups page's lesson, through the group protocol: a seventh
+/// consumer joining a group on six partitions sits idle, with every assignor
+/// (cooperative rebalancing where the assignor supports it).
+#[test]
+fn seventh_consumer_sits_idle_through_the_group_protocol() {
+    for a in Assignor::ALL {
+        let protocol = if a.supports_cooperative() {
+            RebalanceProtocol::Cooperative
+        } else {
+            RebalanceProtocol::Eager
+        };
+        let config = GroupConfig {
+            assignor: a,
+            protocol,
+            ..GroupConfig::default()
+        };
+        let mut g = Group::new([("orders".to_owned(), 6)].into_iter().collect(), config).unwrap();
+        for i in 1..=7 {
+            g.add_member(&format!("c{i}"), None, &["orders".to_owned()], i * 10_000)
+                .unwrap();
+            g.tick(i * 10_000 + 9_000).unwrap();
+            assert!(!g.is_rebalancing(), "{a} after c{i}");
+        }
+        let owned: Vec<usize> = g.assignment().values().map(Vec::len).collect();
+        assert_eq!(owned.iter().filter(|&&n| n == 0).count(), 1, "{a}");
+        assert_eq!(owned.iter().filter(|&&n| n == 1).count(), 6, "{a}");
+    }
+}
+
 #[test]
 fn assignor_names_parse_like_kafka() {
     for a in Assignor::ALL {
@@ -1096,6 +1136,7 @@ fn input_validation_rejects_bad_counts_and_duplicates() {
 
 // ---------------------------------------------------------------- properties
 
+#[cfg(not(target_arch = "wasm32"))]
 fn arb_group() -> impl Strategy<Value = (BTreeMap<String, i32>, Vec<MemberSubscription>)> {
     (1usize..4, 1usize..9).prop_flat_map(|(nt, nm)| {
         (
@@ -1129,6 +1170,7 @@ fn arb_group() -> impl Strategy<Value = (BTreeMap<String, i32>, Vec<MemberSubscr
     })
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn check_valid(
     a: Assignor,
     input: &AssignmentInput,
@@ -1171,6 +1213,7 @@ fn check_valid(
     Ok(())
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 

@@ -1,7 +1,14 @@
 //! Log cleaner tests: LogCleanerTest scenarios (KAFKA.md §4.1, cross-checked
 //! with `kafka-ref/compaction_ref.py`), eligibility rules, and a property test
 //! against a reference model (latest value per key).
+//!
+//! The LogCleanerTest cases and eligibility rules run natively and, compiled
+//! to wasm, in headless Chromium (`cargo test -p kplay-engine --target
+//! wasm32-unknown-unknown --test cleaner`), so the cleaner behind the
+//! Compaction page is proven to behave in the browser exactly as natively; the
+//! proptest property is host-only.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::collections::HashMap;
 
 use kplay_engine::cleaner::{
@@ -13,7 +20,12 @@ use kplay_engine::config::TopicConfig;
 use kplay_engine::log::{Log, LogConfig};
 use kplay_engine::record::{batch_size_in_bytes, BatchAttributes, RecordInput};
 use kplay_engine::table::{IsolationLevel, Table};
+#[cfg(not(target_arch = "wasm32"))]
 use proptest::prelude::*;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const DRM: i64 = 86_400_000;
 const LARGE: i64 = i64::MAX - DRM - 1;
@@ -759,6 +771,7 @@ fn automatic_cleaner_picks_the_filthiest_partition_and_backs_off() {
 // Property test against a reference model
 // ------------------------------------------------------------------------------------------------
 
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Debug, Clone)]
 enum Op {
     Append(Vec<(u8, Option<u8>)>),
@@ -767,6 +780,7 @@ enum Op {
     Clean,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => proptest::collection::vec((0u8..6, proptest::option::weighted(0.8, any::<u8>())), 1..4).prop_map(Op::Append),
@@ -776,8 +790,10 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 type Owned = (i64, Option<Vec<u8>>, Option<Vec<u8>>);
 
+#[cfg(not(target_arch = "wasm32"))]
 fn snapshot(log: &Log) -> Vec<Owned> {
     log.iter()
         .map(|r| {
@@ -790,6 +806,7 @@ fn snapshot(log: &Log) -> Vec<Owned> {
         .collect()
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 

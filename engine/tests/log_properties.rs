@@ -1,4 +1,7 @@
 //! Property tests of the log against a naive model (native, proptest).
+//! Host-only: proptest does not build for wasm32; `wasm.rs` runs the same
+//! checks (`common`) in the browser from a seeded loop.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

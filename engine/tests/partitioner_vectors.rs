@@ -1,5 +1,10 @@
 //! Every published hash/partition vector from KAFKA.md §1.2 and §2.2
 //! (cross-checked with kafka-ref/verify_hashes.py), plus property tests.
+//!
+//! The vectors run natively and, compiled to wasm, in headless Chromium
+//! (`cargo test -p kplay-engine --target wasm32-unknown-unknown --test
+//! partitioner_vectors`): the browser computes exactly the partitions the real
+//! clients compute. The proptest property is host-only.
 
 use std::num::NonZeroU32;
 
@@ -9,33 +14,121 @@ use kplay_engine::partitioner::{
 };
 use kplay_engine::record::RecordInput;
 use kplay_engine::rng::SimRng;
+#[cfg(not(target_arch = "wasm32"))]
 use proptest::prelude::*;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 fn nz(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).unwrap()
 }
 
 #[test]
-fn librdkafka_unittest_murmur2() {
-    // src/rdmurmur2.c unittest_murmur2 (unsigned hex of the int32).
-    let short = "1234";
-    let long = "PreAmbleWillBeRemoved,ThePrePartThatIs";
-    let cases: [(&str, u32); 11] = [
-        ("kafka", 0xd067_cf64),
-        ("giberish123456789", 0x8f55_2b0c),
-        (short, 0x9fc9_7b14),
-        (&short[1..], 0xe7c0_09ca),
-        (&short[2..], 0x8739_30da),
-        (&short[3..], 0x5a4b_5ca1),
-        (long, 0x7842_4f1c),
-        (&long[1..], 0x4a62_b377),
-        (&long[2..], 0xe0e4_e09e),
-        (&long[3..], 0x62b8_b43f),
-        ("", 0x106e_08d9),
+fn kafka_utils_test_murmur2() {
+    // clients/src/test/java/org/apache/kafka/common/utils/UtilsTest.java testMurmur2.
+    let cases: [(&[u8], i32); 6] = [
+        (b"21", -973_932_308),
+        (b"foobar", -790_332_482),
+        (b"a-little-bit-long-string", -985_981_536),
+        (b"a-little-bit-longer-string", -1_486_304_829),
+        (
+            b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8",
+            -58_897_971,
+        ),
+        (b"abc", 479_470_107),
     ];
     for (k, h) in cases {
-        assert_eq!(murmur2(k.as_bytes()) as u32, h, "{k:?}");
+        assert_eq!(murmur2(k), h, "{k:?}");
     }
+    // kafka-python test_murmur2_java_compatibility, 1000 partitions.
+    for (k, p) in [
+        (&b""[..], 681),
+        (b"a", 524),
+        (b"ab", 434),
+        (b"abc", 107),
+        (b"123456789", 566),
+        (b"\x00 ", 742),
+    ] {
+        assert_eq!(java_partition_for_key(k, 1000), p, "{k:?}");
+    }
+}
+
+#[test]
+fn librdkafka_unittest_murmur2_and_fnv1a() {
+    // src/rdmurmur2.c unittest_murmur2 and src/rdfnv1a.c unittest_fnv1a
+    // (unsigned hex of the hash).
+    let short = "1234";
+    let long = "PreAmbleWillBeRemoved,ThePrePartThatIs";
+    let cases: [(&str, u32, u32); 11] = [
+        ("kafka", 0xd067_cf64, 0x0d33_c4e1),
+        ("giberish123456789", 0x8f55_2b0c, 0x77a5_8295),
+        (short, 0x9fc9_7b14, 0x023b_dd03),
+        (&short[1..], 0xe7c0_09ca, 0x2dea_3cd2),
+        (&short[2..], 0x8739_30da, 0x740f_a83e),
+        (&short[3..], 0x5a4b_5ca1, 0x310c_a263),
+        (long, 0x7842_4f1c, 0x65cb_d69c),
+        (&long[1..], 0x4a62_b377, 0x6e49_c79a),
+        (&long[2..], 0xe0e4_e09e, 0x69ee_d356),
+        (&long[3..], 0x62b8_b43f, 0x6abc_c023),
+        ("", 0x106e_08d9, 0x7ee3_623b),
+    ];
+    for (k, m, f) in cases {
+        assert_eq!(murmur2(k.as_bytes()) as u32, m, "murmur2 {k:?}");
+        assert_eq!(rd_fnv1a(k.as_bytes()), f, "fnv1a {k:?}");
+    }
+}
+
+#[test]
+fn librdkafka_0048_partitioners() {
+    // tests/0048-partitioner.c do_test_partitioners, 17 partitions (keyed rows).
+    let keys: [&[u8]; 3] = [
+        b"23456",
+        b"this is another string with more length to it perhaps",
+        b"hejsan",
+    ];
+    let expect: [(PartitionerKind, [u32; 3]); 6] = [
+        (
+            PartitionerKind::Consistent,
+            [0xb1b4_51d7, 0xb015_0df7, 0xd077_037e],
+        ),
+        (
+            PartitionerKind::ConsistentRandom,
+            [0xb1b4_51d7, 0xb015_0df7, 0xd077_037e],
+        ),
+        (
+            PartitionerKind::Murmur2,
+            [0x058d_780f, 0x4f77_03da, 0x5ec1_9395],
+        ),
+        (
+            PartitionerKind::Murmur2Random,
+            [0x058d_780f, 0x4f77_03da, 0x5ec1_9395],
+        ),
+        (
+            PartitionerKind::Fnv1a,
+            [0x27e6_f469, 0x155e_3e5f, 0x17b1_e27a],
+        ),
+        (
+            PartitionerKind::Fnv1aRandom,
+            [0x27e6_f469, 0x155e_3e5f, 0x17b1_e27a],
+        ),
+    ];
+    for (kind, hashes) in expect {
+        for (k, h) in keys.iter().zip(hashes) {
+            assert_eq!(kind.partition_key(k, nz(17)), Some(h % 17), "{kind}");
+        }
+    }
+    // Empty key: consistent → crc32("") = 0 → 0; consistent_random → random.
+    assert_eq!(crc32(b""), 0);
+    assert_eq!(
+        PartitionerKind::ConsistentRandom.partition_key(b"", nz(17)),
+        None
+    );
+    assert_eq!(
+        PartitionerKind::Fnv1a.partition_key(b"", nz(17)),
+        Some(0x7ee3_623b % 17)
+    );
 }
 
 #[test]
@@ -286,6 +379,7 @@ fn hundred_thousand_random_keys_are_near_uniform() {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 

@@ -1,11 +1,20 @@
 //! Capacity planner: worked examples computed by hand, safety checks, invalid
 //! input, and properties.
+//!
+//! The example tests run natively and, compiled to wasm, in headless Chromium
+//! (`cargo test -p kplay-engine --target wasm32-unknown-unknown --test planner`),
+//! where the Planner page runs them; the proptest properties are host-only.
 
 use kplay_engine::planner::report::Constraint;
 use kplay_engine::planner::{
     model, outcome_json, plan, plan_from_json, Plan, PlanInput, PlanInputError, WarningCode,
 };
+#[cfg(not(target_arch = "wasm32"))]
 use proptest::prelude::*;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 fn base() -> PlanInput {
     PlanInput {
@@ -65,6 +74,10 @@ fn seed_100_producers_10_mb_s_7_days_rf3_is_1814_tb_not_60() {
         ..PlanInput::default()
     });
     assert_eq!(p.disk_bytes_total, 1_814_400_000_000_000);
+    // Brokers computed: only RF binds → 3; 1000 / 10 = 100 partitions → 102 (multiple of 3).
+    assert_eq!(p.brokers, 3);
+    assert_eq!(p.broker_sizing.binding, Constraint::ReplicationFactor);
+    assert_eq!(p.partitions, 102);
     let tib = p.disk_bytes_total as f64 / model::TIB;
     assert!((tib - 1650.19).abs() < 0.01, "{tib}");
     // The article's "about 60 TB" is 30× too low.
@@ -759,6 +772,21 @@ fn all_errors_reported_at_once() {
 }
 
 #[test]
+fn invalid_input_is_an_error_not_a_panic() {
+    // Negative, NaN and zero, with nothing else given: every field named, in order.
+    let e = errs(&PlanInput {
+        ingress_mb_per_s: Some(-1.0),
+        retention_hours: Some(f64::NAN),
+        replication_factor: Some(0.0),
+        ..PlanInput::default()
+    });
+    assert_eq!(
+        field_errors(&e),
+        vec!["ingress_mb_per_s", "retention_hours", "replication_factor"]
+    );
+}
+
+#[test]
 fn records_per_s_gives_ingress() {
     // 50 000 records/s × 1000 bytes = 5 × 10^7 bytes/s = 50 MB/s: same disk as base().
     let p = ok(&PlanInput {
@@ -835,6 +863,7 @@ fn failed_plan_json_has_nulls_and_errors() {
 // Properties.
 // ---------------------------------------------------------------------------
 
+#[cfg(not(target_arch = "wasm32"))]
 fn input(ingress: f64, rf: u32, brokers: Option<u32>, hours: f64, ratio: f64) -> PlanInput {
     PlanInput {
         ingress_mb_per_s: Some(ingress),
@@ -849,6 +878,7 @@ fn input(ingress: f64, rf: u32, brokers: Option<u32>, hours: f64, ratio: f64) ->
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 

@@ -1,4 +1,8 @@
 //! Retention tests: UnifiedLogTest cases (KAFKA.md §5) and properties.
+//!
+//! The example tests run natively and, compiled to wasm, in headless Chromium
+//! (`cargo test -p kplay-engine --target wasm32-unknown-unknown --test retention`);
+//! the proptest property is host-only.
 
 use kplay_engine::cluster::{Cluster, NewTopic};
 use kplay_engine::config::TopicConfig;
@@ -6,7 +10,12 @@ use kplay_engine::log::Log;
 use kplay_engine::record::{batch_size_in_bytes, RecordInput};
 use kplay_engine::retention::{delete_old_segments, DeletionReason, RetentionScheduler};
 use kplay_engine::table::{IsolationLevel, Table};
+#[cfg(not(target_arch = "wasm32"))]
 use proptest::prelude::*;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 fn rec(ts: i64) -> RecordInput<'static> {
     RecordInput::new(None, Some(b"test"), ts)
@@ -212,6 +221,7 @@ fn scheduler_runs_after_initial_delay_then_every_interval() {
     );
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 

@@ -1,16 +1,20 @@
-//! The offsets engine compiled to wasm and run in headless Chromium: the
-//! delivery ledger counts the same duplicates and losses, and the
-//! `kafka-consumer-groups --describe` table is byte-identical, in the browser.
-#![cfg(target_arch = "wasm32")]
+//! Offsets engine worked examples: the delivery ledger's duplicates and
+//! losses per commit strategy, and the byte-exact `kafka-consumer-groups
+//! --describe` table.
+//!
+//! They run natively and, compiled to wasm, in headless Chromium (`cargo test
+//! -p kplay-engine --target wasm32-unknown-unknown --test offsets`), so the
+//! ledger counts and the table are proven identical in the browser.
 
 use kplay_engine::offsets::committed::CommitStrategy;
 use kplay_engine::offsets::delivery::{
     simulate, CrashAt, CrashStep, DeliveryConfig, DeliverySim, SinkMode,
 };
 use kplay_engine::offsets::describe::{render_describe, DescribeRow};
-use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 /// Everything produced up front, one partition, 500-record batches:
 /// batch `b` holds offsets `500b .. 500b + 500`.
@@ -26,7 +30,7 @@ fn upfront(strategy: CommitStrategy, batch: u64, step: CrashStep) -> DeliveryCon
     }
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn commit_after_processing_duplicates_the_uncommitted_part_of_the_batch() {
     let r = simulate(upfront(
         CommitStrategy::ManualSync,
@@ -56,7 +60,7 @@ fn commit_after_processing_duplicates_the_uncommitted_part_of_the_batch() {
     assert_eq!(r.sink.duplicate_effects, 0);
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn commit_before_processing_loses_the_committed_unprocessed_batch() {
     let mut sim = DeliverySim::new(upfront(
         CommitStrategy::CommitBeforeProcessing,
@@ -77,8 +81,8 @@ fn commit_before_processing_loses_the_committed_unprocessed_batch() {
     assert!(sim.lag_history().buckets().len() <= sim.lag_history().capacity());
 }
 
-#[wasm_bindgen_test]
-fn describe_table_is_byte_exact_in_the_browser() {
+#[test]
+fn describe_table_is_byte_exact() {
     let row = |topic: &str, current: Option<i64>, leo: i64, member: bool| DescribeRow {
         group: "my-group".into(),
         topic: Some(topic.into()),
