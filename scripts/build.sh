@@ -12,11 +12,20 @@ js_gz=$(gzip -9 -c "$js" | wc -c)
 total_gz=0
 for f in dist/*; do [ -f "$f" ] && total_gz=$((total_gz + $(gzip -9 -c "$f" | wc -c))); done
 echo "release wasm: $(wc -c < "$wasm") bytes raw, ${wasm_gz} bytes gzipped; js glue ${js_gz} bytes gzipped; whole dist/ ${total_gz} bytes gzipped"
-# The budget (issue 2): the whole app under 350 KB gzipped. It is exceeded today
-# (see README "Size"); the build says so loudly rather than hiding it, and fails
-# only when KPLAY_ENFORCE_SIZE_BUDGET=1, until the app is brought back under it.
+# The budget (issue 2): the whole app under 350 KB gzipped. It is exceeded
+# today and cannot be met while the five area pages stay (README "Size" has
+# the measured cost of each page); the build says so loudly every time, and
+# fails on it only with KPLAY_ENFORCE_SIZE_BUDGET=1.
+# Until the budget is decided, a ceiling keeps the app from growing unnoticed:
+# the build always fails above KPLAY_SIZE_CEILING_BYTES (default 600 KB, about
+# 30 KB above the size measured when it was set).
 budget=$((350 * 1000))
+ceiling="${KPLAY_SIZE_CEILING_BYTES:-$((600 * 1000))}"
 if [ "$total_gz" -gt "$budget" ]; then
   echo "SIZE BUDGET EXCEEDED: dist/ is ${total_gz} bytes gzipped, $((total_gz - budget)) over the 350 KB budget" >&2
   if [ "${KPLAY_ENFORCE_SIZE_BUDGET:-0}" = "1" ]; then exit 1; fi
+fi
+if [ "$total_gz" -gt "$ceiling" ]; then
+  echo "SIZE CEILING EXCEEDED: dist/ is ${total_gz} bytes gzipped, above the ${ceiling}-byte ceiling; see README \"Size\" (scripts/size-report.sh shows where the bytes go)" >&2
+  exit 1
 fi
