@@ -224,7 +224,7 @@ impl HotKeySpreader {
             });
         }
         Ok(Self {
-            hot: hot_keys.into_iter().collect(),
+            hot: crate::sort::btree_set(hot_keys),
             spread,
             next: 0,
         })

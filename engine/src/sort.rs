@@ -8,12 +8,18 @@
 //! indices through a `dyn` comparator and exists once in the binary; only a
 //! few lines that apply the resulting permutation are generic.
 //!
+//! For the same reason maps and sets are built with [`btree_map`] and
+//! [`btree_set`] rather than `collect()`: `BTreeMap`'s `FromIterator` sorts
+//! its input first (another driftsort copy per key type), while inserting
+//! one by one reuses the `insert` every map already has.
+//!
 //! The sort is **stable** (equal elements keep their order), like Java's
 //! `Collections.sort` and `List.sort` (TimSort), which the assignors'
 //! orderings follow. It runs in `O(n log n)` comparisons and allocates two
 //! `usize` vectors of length `n`.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Elements sorted by insertion before merging begins.
 const RUN: usize = 8;
@@ -96,6 +102,22 @@ pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
 }
 
+/// A `BTreeMap` of `items`, as `collect()` builds it (a later value for an
+/// equal key replaces the earlier one), without `FromIterator`'s sort.
+pub fn btree_map<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    map.extend(items);
+    map
+}
+
+/// A `BTreeSet` of `items`, as `collect()` builds it, without
+/// `FromIterator`'s sort.
+pub fn btree_set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    set.extend(items);
+    set
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +141,17 @@ mod tests {
             std_sorted.sort_by_key(|a| a.0);
             assert_eq!(ours, std_sorted, "n = {n}");
         }
+    }
+
+    #[test]
+    fn maps_and_sets_match_collect() {
+        let pairs = [(3, "c"), (1, "a"), (3, "z"), (2, "b")];
+        let ours = btree_map(pairs);
+        let std_map: BTreeMap<i32, &str> = pairs.into_iter().collect();
+        assert_eq!(ours, std_map);
+        assert_eq!(ours.get(&3), Some(&"z"));
+        let set = btree_set([5, 1, 5, 3]);
+        assert_eq!(set.into_iter().collect::<Vec<_>>(), [1, 3, 5]);
     }
 
     #[test]

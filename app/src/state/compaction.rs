@@ -249,10 +249,11 @@ pub struct Scenario {
 impl Default for Scenario {
     fn default() -> Self {
         Self {
-            configs: PAGE_DEFAULTS
-                .iter()
-                .map(|&(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
+            configs: kplay_engine::sort::btree_map(
+                PAGE_DEFAULTS
+                    .iter()
+                    .map(|&(k, v)| (k.to_owned(), v.to_owned())),
+            ),
             now: 0,
             ops: Vec::new(),
         }

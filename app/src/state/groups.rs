@@ -34,6 +34,7 @@ use kplay_engine::clock::Millis;
 use kplay_engine::group::{
     Assignor, Group, GroupConfig, MemberStatus, RebalanceProtocol, TopicPartition,
 };
+use kplay_engine::sort::{btree_map, btree_set};
 
 /// Partition cards drawn per member; more are summarised as "+N more".
 pub const MAX_CARDS: usize = 64;
@@ -255,10 +256,11 @@ impl Setup {
     pub fn from_query<K: AsRef<str>, V: AsRef<str>>(
         pairs: impl IntoIterator<Item = (K, V)>,
     ) -> Result<Self, String> {
-        let q: BTreeMap<String, String> = pairs
-            .into_iter()
-            .map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned()))
-            .collect();
+        let q: BTreeMap<String, String> = btree_map(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned())),
+        );
         let mut s = Setup::default();
         if let Some(v) = q.get("topic") {
             s.topic = parse_topic_name("topic", v)?;
@@ -394,15 +396,15 @@ impl Setup {
 
     /// The next free member id of `group` (`c1`, `c2`, …).
     pub fn next_member_id(&self, group: usize) -> String {
-        let used: BTreeSet<&str> = self
-            .ops
-            .iter()
-            .filter(|o| o.group == group)
-            .filter_map(|o| match &o.kind {
-                OpKind::Add(m) => Some(m.as_str()),
-                _ => None,
-            })
-            .collect();
+        let used: BTreeSet<&str> = btree_set(
+            self.ops
+                .iter()
+                .filter(|o| o.group == group)
+                .filter_map(|o| match &o.kind {
+                    OpKind::Add(m) => Some(m.as_str()),
+                    _ => None,
+                }),
+        );
         let mut n = 1usize;
         loop {
             let id = format!("c{n}");
@@ -767,7 +769,7 @@ fn group_view(index: usize, setup: &Setup, topics: &BTreeMap<String, i32>, g: &G
             row_names.insert(p.partition.clone());
         }
     }
-    let drawn: BTreeSet<&TopicPartition> = row_names.iter().take(MAX_TIMELINE_ROWS).collect();
+    let drawn: BTreeSet<&TopicPartition> = btree_set(row_names.iter().take(MAX_TIMELINE_ROWS));
     for (i, r) in history.iter().enumerate().skip(first) {
         for p in r.pauses.iter().filter(|p| drawn.contains(&p.partition)) {
             bars.push(PauseBar {

@@ -453,15 +453,11 @@ impl Group {
     /// Who owns what now (every member, including crashed ones, which still
     /// own their partitions until removed; members out of the group are absent).
     pub fn assignment(&self) -> BTreeMap<String, Vec<TopicPartition>> {
-        self.members
-            .values()
-            .filter(|m| m.in_group)
-            .map(|m| {
-                let mut v = m.assigned.clone();
-                crate::sort::sort(&mut v);
-                (m.id.clone(), v)
-            })
-            .collect()
+        crate::sort::btree_map(self.members.values().filter(|m| m.in_group).map(|m| {
+            let mut v = m.assigned.clone();
+            crate::sort::sort(&mut v);
+            (m.id.clone(), v)
+        }))
     }
 
     /// All members (including those out of the group), by member id.
@@ -484,11 +480,8 @@ impl Group {
 
     /// Partitions nobody is consuming right now, with the time they stopped.
     pub fn paused_partitions(&self) -> BTreeMap<TopicPartition, Millis> {
-        let mut out: BTreeMap<TopicPartition, Millis> = self
-            .paused
-            .iter()
-            .map(|(tp, (t, _))| (tp.clone(), *t))
-            .collect();
+        let mut out: BTreeMap<TopicPartition, Millis> =
+            crate::sort::btree_map(self.paused.iter().map(|(tp, (t, _))| (tp.clone(), *t)));
         for m in self.members.values().filter(|m| m.in_group) {
             let since = match m.status {
                 MemberStatus::Crashed { since } => Some(since),
@@ -1005,7 +998,7 @@ impl Group {
             round_started_at: t,
             deadline: t + self.config.max_poll_interval_ms,
             not_before,
-            eager_joiners: joiner.map(str::to_owned).into_iter().collect(),
+            eager_joiners: crate::sort::btree_set(joiner.map(str::to_owned)),
             joined: BTreeMap::new(),
             record: Rebalance {
                 reason,
@@ -1096,12 +1089,12 @@ impl Group {
         let input = AssignmentInput::new(self.topics.clone(), subs)?;
         let outcome = self.config.assignor.assign(&input)?;
         let mut target = outcome.assignment;
-        let owner_before: BTreeMap<TopicPartition, String> = self
-            .members
-            .values()
-            .filter(|m| m.in_group)
-            .flat_map(|m| m.assigned.iter().map(|tp| (tp.clone(), m.id.clone())))
-            .collect();
+        let owner_before: BTreeMap<TopicPartition, String> = crate::sort::btree_map(
+            self.members
+                .values()
+                .filter(|m| m.in_group)
+                .flat_map(|m| m.assigned.iter().map(|tp| (tp.clone(), m.id.clone()))),
+        );
         let mut withheld = false;
         if !eager {
             // Withhold partitions still owned by another member.

@@ -253,10 +253,11 @@ impl GroupOffsets {
 
     /// Committed offsets only (what `listConsumerGroupOffsets` returns).
     pub fn committed_offsets(&self) -> BTreeMap<TopicPartition, i64> {
-        self.partitions
-            .iter()
-            .filter_map(|(tp, o)| o.committed.map(|c| (tp.clone(), c)))
-            .collect()
+        crate::sort::btree_map(
+            self.partitions
+                .iter()
+                .filter_map(|(tp, o)| o.committed.map(|c| (tp.clone(), c))),
+        )
     }
 
     /// Commits `offset` (the next offset to process) for `tp` (OffsetCommit).

@@ -188,14 +188,11 @@ pub struct AssignmentOutcome {
 impl AssignmentOutcome {
     /// The assignment with every list sorted by (topic, partition).
     pub fn sorted(&self) -> BTreeMap<String, Vec<TopicPartition>> {
-        self.assignment
-            .iter()
-            .map(|(m, v)| {
-                let mut v = v.clone();
-                crate::sort::sort(&mut v);
-                (m.clone(), v)
-            })
-            .collect()
+        crate::sort::btree_map(self.assignment.iter().map(|(m, v)| {
+            let mut v = v.clone();
+            crate::sort::sort(&mut v);
+            (m.clone(), v)
+        }))
     }
 
     /// Invariants: every input member present, no partition assigned twice,
@@ -256,7 +253,7 @@ impl<'a> Universe<'a> {
             offsets.push(total);
             total += usize::try_from(c).unwrap_or(0);
         }
-        let index = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let index = crate::sort::btree_map(names.iter().enumerate().map(|(i, n)| (*n, i)));
         Self {
             names,
             counts,
@@ -310,9 +307,10 @@ pub(crate) fn members_sorted(input: &AssignmentInput) -> Vec<usize> {
 }
 
 pub(crate) fn empty_assignment(input: &AssignmentInput) -> BTreeMap<String, Vec<TopicPartition>> {
-    input
-        .members()
-        .iter()
-        .map(|m| (m.member_id.clone(), Vec::new()))
-        .collect()
+    crate::sort::btree_map(
+        input
+            .members()
+            .iter()
+            .map(|m| (m.member_id.clone(), Vec::new())),
+    )
 }

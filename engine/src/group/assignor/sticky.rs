@@ -86,7 +86,8 @@ pub(super) fn assign(input: &AssignmentInput, cooperative: bool) -> Result<Out, 
     let mut prev_owner = vec![NONE; u.total];
     let mut multi = vec![false; u.total];
     for &c in &sub_order {
-        let topics: BTreeSet<&str> = ms[c].topics.iter().map(String::as_str).collect();
+        let topics: BTreeSet<&str> =
+            crate::sort::btree_set(ms[c].topics.iter().map(String::as_str));
         match &subscribed {
             Some(s) if !s.is_empty() => {
                 if equal && *s != topics {
@@ -160,9 +161,10 @@ pub(super) fn assign(input: &AssignmentInput, cooperative: bool) -> Result<Out, 
         out.insert(m.member_id.clone(), l);
     }
     let pto = pto.map(|p| {
-        p.into_iter()
-            .map(|(pid, c)| (u.tp(pid), ms[c].member_id.clone()))
-            .collect()
+        crate::sort::btree_map(
+            p.into_iter()
+                .map(|(pid, c)| (u.tp(pid), ms[c].member_id.clone())),
+        )
     });
     Ok((out, pto))
 }

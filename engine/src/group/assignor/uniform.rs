@@ -45,10 +45,10 @@ pub(super) fn assign(
     }
     let hashes: Vec<i32> = ms.iter().map(|m| java::string_hash(&m.member_id)).collect();
     let member_order = java::hash_order(&hashes);
-    let first: BTreeSet<&String> = ms[member_order[0]].topics.iter().collect();
+    let first: BTreeSet<&String> = crate::sort::btree_set(ms[member_order[0]].topics.iter());
     let homogeneous = ms
         .iter()
-        .all(|m| m.topics.iter().collect::<BTreeSet<_>>() == first);
+        .all(|m| crate::sort::btree_set(m.topics.iter()) == first);
     let lists = if homogeneous {
         homogeneous_assign(input, &member_order)?
     } else {
@@ -109,7 +109,7 @@ fn homogeneous_assign(
         .map(String::as_str)
         .collect();
     let topic_order = topic_hash_order(input, &subs);
-    let subscribed: BTreeSet<&str> = subs.iter().copied().collect();
+    let subscribed: BTreeSet<&str> = crate::sort::btree_set(subs.iter().copied());
     let count = |t: &str| input.topics().get(t).copied().unwrap_or(0);
     let mut claimed: BTreeSet<(&str, i32)> = BTreeSet::new();
     let mut kept: Vec<Vec<(&str, Vec<i32>)>> = vec![Vec::new(); ms.len()];
@@ -211,7 +211,7 @@ fn heterogeneous_assign(
     }
     let subs: Vec<BTreeSet<&str>> = ms
         .iter()
-        .map(|m| m.topics.iter().map(String::as_str).collect())
+        .map(|m| crate::sort::btree_set(m.topics.iter().map(String::as_str)))
         .collect();
     let mut subscribers: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for &m in member_order {
