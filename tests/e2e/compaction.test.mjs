@@ -1,20 +1,11 @@
 // The Compaction & retention page as a person uses it: set a small segment.bytes,
 // produce updates to 3 keys, run the cleaner, and read what remains from the page.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launch, screenshot, intByTestId } from "./harness.mjs";
+import { withBrowser, screenshot, intByTestId } from "./harness.mjs";
 
-let server, browser, page, errors;
-
-before(async () => {
-  server = await serveDist();
-  ({ browser, page, errors } = await launch());
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let server, page, errors;
+withBrowser((s) => ({ server, page, errors } = s));
 
 const UPDATES = [
   ["k1", "a"],

@@ -1,21 +1,12 @@
 // The Consumer groups page as a person uses it: add consumers one by one to a
 // 6-partition topic until the seventh sits idle, reload the link, crash a
 // member and watch its partition move after session.timeout.ms.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launch, screenshot, intByTestId } from "./harness.mjs";
+import { withBrowser, screenshot, intByTestId } from "./harness.mjs";
 
-let server, browser, page, errors;
-
-before(async () => {
-  server = await serveDist();
-  ({ browser, page, errors } = await launch());
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let server, page, errors;
+withBrowser((s) => ({ server, page, errors } = s));
 
 /** Clicks a button that changes the URL and waits for the new URL. */
 async function clickAndWaitUrl(testid) {

@@ -4,6 +4,7 @@ import { createServer } from "node:http";
 import { readFile, stat, mkdir } from "node:fs/promises";
 import { extname, join, normalize, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,8 +49,11 @@ export async function serveDist() {
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
 }
 
-/** Launches headless Chromium and opens a page that records console errors. */
-export async function launch() {
+/**
+ * Launches headless Chromium and opens a page that records console errors.
+ * `permissions` (e.g. clipboard) are granted to `origin`.
+ */
+export async function launch({ origin, permissions = [] } = {}) {
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: [
@@ -64,13 +68,33 @@ export async function launch() {
       "--disable-dev-shm-usage",
     ],
   });
-  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+  if (permissions.length > 0) await context.grantPermissions(permissions, { origin });
+  const page = await context.newPage();
   const errors = [];
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(m.text());
   });
   page.on("pageerror", (e) => errors.push(String(e)));
   return { browser, page, errors };
+}
+
+/**
+ * The hooks every e2e file needs: before its tests, serve dist/ and launch
+ * Chromium, then hand `{ server, browser, page, errors }` to `use`; after
+ * them, close both. `permissions` as for `launch`.
+ */
+export function withBrowser(use, { permissions = [] } = {}) {
+  let session = {};
+  before(async () => {
+    const server = await serveDist();
+    session = { server, ...(await launch({ origin: server.url, permissions })) };
+    use(session);
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+  });
 }
 
 /** Saves a full-page screenshot under tests/artifacts/. */

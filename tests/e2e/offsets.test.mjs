@@ -1,21 +1,12 @@
 // The Offsets & delivery page as a person uses it: pick a commit strategy,
 // crash the consumer, run to the end and read the once/duplicate/lost ledger
 // from the page; the link reproduces the view; bad links get a clear error.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launch, screenshot, intByTestId } from "./harness.mjs";
+import { withBrowser, screenshot, intByTestId } from "./harness.mjs";
 
-let server, browser, page, errors;
-
-before(async () => {
-  server = await serveDist();
-  ({ browser, page, errors } = await launch());
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let server, page, errors;
+withBrowser((s) => ({ server, page, errors } = s));
 
 async function waitStatus(status) {
   await page.waitForFunction(

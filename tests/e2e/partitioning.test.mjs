@@ -2,21 +2,12 @@
 // skew alarm, a uniform one does not, typed keys show that Java and
 // librdkafka disagree, a mitigation changes the bars and the ordering note,
 // and the URL reproduces the view.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launch, screenshot, intByTestId } from "./harness.mjs";
+import { withBrowser, screenshot, intByTestId } from "./harness.mjs";
 
-let server, browser, page, errors;
-
-before(async () => {
-  server = await serveDist();
-  ({ browser, page, errors } = await launch());
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let server, page, errors;
+withBrowser((s) => ({ server, page, errors } = s));
 
 /** Waits until the simulation has processed all `total` records. */
 async function waitFinished(total) {

@@ -2,30 +2,14 @@
 // and check it against the arithmetic done by hand, see invalid values
 // explained next to their field, copy the kafka-topics command, reload the
 // link and get the same plan, and load the seed's "60 TB" example.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launch, screenshot, intByTestId } from "./harness.mjs";
+import { withBrowser, screenshot, intByTestId } from "./harness.mjs";
 
-let server, browser, context, page;
-const errors = [];
-
-before(async () => {
-  server = await serveDist();
-  ({ browser } = await launch());
-  // Our own context, so that the clipboard can be read back.
-  context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
-  page = await context.newPage();
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(String(e)));
-});
-
-after(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.close();
+// Clipboard permissions, so that the copied command can be read back.
+let server, page, errors;
+withBrowser((s) => ({ server, page, errors } = s), {
+  permissions: ["clipboard-read", "clipboard-write"],
 });
 
 const attr = (id, name) => page.getByTestId(id).getAttribute(name);

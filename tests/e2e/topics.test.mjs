@@ -1,20 +1,11 @@
 // The Topics page as a person uses it: create a topic, produce 100 records,
 // read each partition's size from the page, check bad input gets a clear error.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launch, screenshot, intByTestId } from "./harness.mjs";
+import { withBrowser, screenshot, intByTestId } from "./harness.mjs";
 
-let server, browser, page, errors;
-
-before(async () => {
-  server = await serveDist();
-  ({ browser, page, errors } = await launch());
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let server, page, errors;
+withBrowser((s) => ({ server, page, errors } = s));
 
 test("create a topic, produce 100 records, read partition sizes", async () => {
   await page.goto(server.url + "/");
