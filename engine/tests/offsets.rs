@@ -49,6 +49,23 @@ fn commit_after_processing_duplicates_the_uncommitted_part_of_the_batch() {
         (1_800, 200, 200, 0)
     );
     assert!(l.balances());
+    assert_eq!(r.sink.duplicate_effects, 200);
+    // A crash after the write but before the commit replays the whole batch.
+    let r = simulate(upfront(
+        CommitStrategy::ManualSync,
+        2,
+        CrashStep::BeforeCommit,
+    ))
+    .expect("valid config");
+    assert_eq!((r.ledger.duplicated, r.ledger.lost), (500, 0));
+    // After a synchronous commit nothing is replayed.
+    let r = simulate(upfront(
+        CommitStrategy::ManualSync,
+        2,
+        CrashStep::AfterCommit,
+    ))
+    .expect("valid config");
+    assert_eq!((r.ledger.processed_once, r.ledger.duplicated), (2_000, 0));
     // The same crash before the commit with an idempotent sink: the ledger still
     // counts the redelivery, the table shows no duplicate rows.
     let r = simulate(DeliveryConfig {

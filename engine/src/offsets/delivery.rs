@@ -1358,44 +1358,6 @@ mod tests {
     }
 
     #[test]
-    fn commit_after_processing_replays_the_uncommitted_part_of_the_batch() {
-        let r = simulate(upfront(
-            2_000,
-            CommitStrategy::ManualSync,
-            crash(1, CrashStep::MidBatch { processed: 200 }),
-        ))
-        .unwrap();
-        let l = r.ledger;
-        assert_eq!(
-            (
-                l.processed_once,
-                l.duplicated,
-                l.duplicate_deliveries,
-                l.lost
-            ),
-            (1_800, 200, 200, 0)
-        );
-        assert!(l.balances());
-        assert_eq!(r.sink.duplicate_effects, 200);
-        // A crash after the write but before the commit replays the whole batch.
-        let r = simulate(upfront(
-            2_000,
-            CommitStrategy::ManualSync,
-            crash(2, CrashStep::BeforeCommit),
-        ))
-        .unwrap();
-        assert_eq!((r.ledger.duplicated, r.ledger.lost), (500, 0));
-        // After a synchronous commit nothing is replayed.
-        let r = simulate(upfront(
-            2_000,
-            CommitStrategy::ManualSync,
-            crash(2, CrashStep::AfterCommit),
-        ))
-        .unwrap();
-        assert_eq!((r.ledger.processed_once, r.ledger.duplicated), (2_000, 0));
-    }
-
-    #[test]
     fn async_commit_lost_in_flight_replays_the_batch() {
         let r = simulate(upfront(
             2_000,
