@@ -5,6 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/tests/node_modules/.bin:$PATH"
 trunk build --release "$@"
+# The project's 404.html needs the base path to send deep links back to the
+# app (and to stop instead of looping on a path outside the site).
+public_url=/
+prev=""
+for a in "$@"; do
+  case "$a" in --public-url=*) public_url="${a#--public-url=}" ;; esac
+  if [ "$prev" = "--public-url" ]; then public_url="$a"; fi
+  prev="$a"
+done
+case "$public_url" in /*) ;; *) echo "build.sh: --public-url must start with / (got '$public_url')" >&2; exit 2 ;; esac
+sed -i "s#__KPLAY_PUBLIC_URL__#${public_url}#" dist/404.html
 wasm=$(ls dist/*.wasm | head -n1)
 js=$(ls dist/*.js | head -n1)
 wasm_gz=$(gzip -9 -c "$wasm" | wc -c)

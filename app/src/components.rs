@@ -8,7 +8,7 @@ pub fn ErrorBanner(#[prop(into)] message: Signal<Option<String>>) -> impl IntoVi
     view! {
         <Show when=move || message.get().is_some()>
             <div class="error-banner" role="alert" data-testid="error-banner">
-                {move || message.get().unwrap_or_default()}
+                {move || message.get().map(|m| crate::url::shorten_message(&m)).unwrap_or_default()}
             </div>
         </Show>
     }

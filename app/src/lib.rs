@@ -35,6 +35,7 @@ pub const AREAS: [(&str, &str, &str); 6] = [
 #[component]
 pub fn App() -> impl IntoView {
     let base = url::base_path();
+    let links = base.clone();
     view! {
         <Router base=base>
             <header class="topbar">
@@ -45,7 +46,7 @@ pub fn App() -> impl IntoView {
                         .iter()
                         .map(|&(href, label, testid)| {
                             view! {
-                                <A href=href exact=true attr:data-testid=testid>
+                                <A href=url::href(&links, href) exact=true attr:data-testid=testid>
                                     {label}
                                 </A>
                             }
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
                 </nav>
             </header>
             <main>
+                <RepeatedParamsNotice/>
                 <Routes fallback=|| view! { <pages::NotFound/> }>
                     <Route path=path!("/") view=pages::topics::TopicsPage/>
                     <Route path=path!("/partitioning") view=pages::partitioning::PartitioningPage/>
@@ -64,5 +66,32 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The one rule for a link that repeats a parameter (the last value wins),
+/// said out loud instead of applied silently.
+#[component]
+fn RepeatedParamsNotice() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let repeated = Memo::new(move |_| {
+        location
+            .search
+            .with(|s| url::repeated_params(&url::parse_query(s)))
+    });
+    move || {
+        let names = repeated.get();
+        (!names.is_empty()).then(|| {
+            let list = names
+                .iter()
+                .map(|n| format!("'{}'", url::quote_prefix(n, 40)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! {
+                <p class="link-notice" data-testid="link-notice" role="status">
+                    "This link gives " {list} " more than once; kplay used the last value of each."
+                </p>
+            }
+        })
     }
 }

@@ -7,14 +7,13 @@ use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::components::{ErrorBanner, SimplificationNote, ValueInput};
 use crate::state::compaction::{
     check_config, parse_advance, parse_generate, preview, Action, CleanSummary, CompactionView,
     Gauge, RetentionSummary, Scenario, SegmentBlock, CONFIG_NAMES, MAX_CELLS, PAGE_DEFAULTS, TOPIC,
 };
-use crate::url::use_set_query;
+use crate::url::{use_query_pairs, use_set_query};
 
 /// How long removed records / deleted segments stay highlighted before they go.
 const REMOVE_ANIMATION: Duration = Duration::from_millis(900);
@@ -29,10 +28,10 @@ struct Removing {
 /// The Compaction & retention page.
 #[component]
 pub fn CompactionPage() -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query_pairs();
     let set_query = use_set_query();
     let scenario = Memo::new(move |_| {
-        query.with(|q| Scenario::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v))))
+        query.with(|q| Scenario::from_query(q.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
     });
     let replayed = Memo::new(move |_| {
         scenario
@@ -49,7 +48,17 @@ pub fn CompactionPage() -> impl IntoView {
     });
     let view_model = Memo::new(move |_| replayed.get().ok());
     let removing = RwSignal::new(None::<Removing>);
-    let current = move || scenario.get_untracked().unwrap_or_default();
+    // An action whose removal is still animating: it is already the state
+    // every later action builds on, and its delayed URL write is dropped if
+    // anything else navigates first (issue 16 #7: a late cleaner result
+    // overwrote a Clear or a Produce made during the animation).
+    let pending = StoredValue::new(None::<(u64, Scenario)>);
+    let generation = StoredValue::new(0u64);
+    let current = move || {
+        pending
+            .with_value(|p| p.as_ref().map(|(_, s)| s.clone()))
+            .unwrap_or_else(|| scenario.get_untracked().unwrap_or_default())
+    };
 
     // Config edits: resynced from the URL whenever its configs change (not on
     // every action, so unapplied edits survive a produce).
@@ -61,7 +70,13 @@ pub fn CompactionPage() -> impl IntoView {
             query.with_untracked(|q| {
                 PAGE_DEFAULTS
                     .iter()
-                    .map(|&(k, v)| (k.to_owned(), q.get(k).unwrap_or_else(|| v.to_owned())))
+                    .map(|&(k, v)| {
+                        let typed = q.iter().find(|(name, _)| name == k);
+                        (
+                            k.to_owned(),
+                            typed.map_or_else(|| v.to_owned(), |(_, t)| t.clone()),
+                        )
+                    })
                     .collect()
             })
         });
@@ -71,6 +86,8 @@ pub fn CompactionPage() -> impl IntoView {
     let navigate = {
         let set_query = set_query.clone();
         move |s: &Scenario| {
+            pending.set_value(None);
+            removing.set(None);
             set_form_error.set(None);
             set_query(s.to_query());
         }
@@ -81,9 +98,6 @@ pub fn CompactionPage() -> impl IntoView {
     let act = {
         let navigate = navigate.clone();
         move |action: Action| {
-            if removing.get_untracked().is_some() {
-                return;
-            }
             match preview(&current(), action) {
                 Err(e) => set_form_error.set(Some(e)),
                 Ok(p) if p.removed_offsets.is_empty() && p.deleted_segments.is_empty() => {
@@ -95,11 +109,18 @@ pub fn CompactionPage() -> impl IntoView {
                         offsets: p.removed_offsets.iter().copied().collect(),
                         segments: p.deleted_segments.iter().copied().collect(),
                     }));
+                    let g = generation.get_value() + 1;
+                    generation.set_value(g);
+                    pending.set_value(Some((g, p.next.clone())));
                     let navigate = navigate.clone();
                     set_timeout(
                         move || {
-                            navigate(&p.next);
-                            removing.set(None);
+                            // Only if nothing navigated since (that cleared it).
+                            let mine =
+                                pending.with_value(|p| p.as_ref().map(|(id, _)| *id)) == Some(g);
+                            if mine {
+                                navigate(&p.next);
+                            }
                         },
                         REMOVE_ANIMATION,
                     );

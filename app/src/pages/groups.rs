@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use kplay_engine::group::{Assignor, RebalanceProtocol};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
@@ -17,17 +16,17 @@ use crate::state::groups::{
     fmt_ms, parse_partitions, protocol_name, GroupView, GroupsView, MemberColumn, OpKind, PauseBar,
     Setup, SLOW_BEYOND_MAX_POLL_MS,
 };
-use crate::url::use_set_query;
+use crate::url::{use_query_pairs, use_set_query};
 
 type Owners = BTreeMap<(usize, String), String>;
 
 /// The Consumer groups page.
 #[component]
 pub fn GroupsPage() -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query_pairs();
     let set_query = use_set_query();
     let setup = Memo::new(move |_| {
-        query.with(|q| Setup::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v))))
+        query.with(|q| Setup::from_query(q.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
     });
     let view_model = Memo::new(move |_| match setup.get() {
         Ok(s) => GroupsView::build(&s),

@@ -8,7 +8,6 @@
 
 use kplay_engine::offsets::lag::{AlertLevel, LagBucket};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
@@ -18,7 +17,7 @@ use crate::state::offsets::{
     reset_spec_token, sink_token, CommitChoice, OffsetsView, Op, Scenario, Session, TimelineBar,
     CRASH_BUTTONS, DEFAULT_MID_BATCH, RESETS, SINKS,
 };
-use crate::url::use_set_query;
+use crate::url::{use_query_pairs, use_set_query};
 
 /// Milliseconds of work per animation frame.
 const FRAME_BUDGET_MS: f64 = 12.0;
@@ -101,10 +100,10 @@ impl Driver {
 /// The Offsets & delivery page.
 #[component]
 pub fn OffsetsPage() -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query_pairs();
     let set_query = use_set_query();
     let scenario = Memo::new(move |_| {
-        query.with(|q| Scenario::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v))))
+        query.with(|q| Scenario::from_query(q.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
     });
     let driver = Driver {
         session: StoredValue::new_local(None),

@@ -10,14 +10,13 @@
 use kplay_engine::mitigation::RemapReport;
 use kplay_engine::partitioner::PartitionerKind;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::components::{ErrorBanner, SimplificationNote};
 use crate::state::partitioning::{
     client_table, display_key, fmt_ratio, raw_value, remap, with_param, Bar, MitigationKind,
     PartitioningQuery, SkewRun, SkewSnapshot, MAX_RECORDS, MOVED_SHOWN,
 };
-use crate::url::use_set_query;
+use crate::url::{use_query_pairs, use_set_query};
 
 /// Work per animation frame stops after this many milliseconds.
 pub const FRAME_BUDGET_MS: f64 = 8.0;
@@ -124,15 +123,8 @@ impl Runner {
 /// The Partitioning page.
 #[component]
 pub fn PartitioningPage() -> impl IntoView {
-    let query = use_query_map();
+    let pairs = use_query_pairs();
     let set_query = use_set_query();
-    let pairs = Memo::new(move |_| {
-        query.with(|q| {
-            q.into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_owned()))
-                .collect::<Vec<(String, String)>>()
-        })
-    });
     let parsed = Memo::new(move |_| pairs.with(|p| PartitioningQuery::parse(p)));
 
     let (snapshot, set_snapshot) = signal(None::<SkewSnapshot>);

@@ -10,8 +10,6 @@ use std::collections::BTreeSet;
 use kplay_engine::planner::report::Derivation;
 use kplay_engine::planner::Plan;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{JsCast, JsValue};
@@ -24,35 +22,16 @@ use crate::state::planner::{
     slider_position, slider_value, FieldSpec, Kind, LineChart, Outcome, PlannerForm, PRESETS,
     SECTIONS,
 };
-use crate::url::{query_string, use_set_query};
-
-/// Replaces the current path's query without a new history entry (for
-/// keystrokes and slider moves).
-fn use_replace_query() -> impl Fn(Vec<(String, String)>) + Clone + 'static {
-    let navigate = use_navigate();
-    let location = use_location();
-    move |pairs: Vec<(String, String)>| {
-        let path = location.pathname.get_untracked();
-        navigate(
-            &format!("{path}{}", query_string(&pairs)),
-            NavigateOptions {
-                resolve: false,
-                replace: true,
-                scroll: false,
-                ..NavigateOptions::default()
-            },
-        );
-    }
-}
+use crate::url::{use_query_pairs, use_replace_query, use_set_query};
 
 /// The Planner page.
 #[component]
 pub fn PlannerPage() -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query_pairs();
     let set_query = use_set_query();
     let replace_query = use_replace_query();
     let parsed = Memo::new(move |_| {
-        query.with(|q| PlannerForm::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v))))
+        query.with(|q| PlannerForm::from_query(q.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
     });
     let form = Memo::new(move |_| parsed.with(|p| p.0.clone()));
     let outcome = Memo::new(move |_| parsed.with(|(f, problems)| f.evaluate(problems)));

@@ -2,13 +2,12 @@
 
 use kplay_engine::scenario::{ProduceOp, TopicScenario};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::components::{ErrorBanner, SimplificationNote, ValueInput};
 use crate::state::topics::{
     next_seed, parse_generate_count, parse_partitions, with_op, PartitionView, TopicView,
 };
-use crate::url::use_set_query;
+use crate::url::{use_query_pairs, use_set_query};
 
 fn scenario_query(s: &TopicScenario) -> Vec<(String, String)> {
     s.to_query()
@@ -20,10 +19,10 @@ fn scenario_query(s: &TopicScenario) -> Vec<(String, String)> {
 /// The Topics page.
 #[component]
 pub fn TopicsPage() -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query_pairs();
     let set_query = use_set_query();
     let scenario = Memo::new(move |_| {
-        query.with(|q| TopicScenario::from_query(q.into_iter().map(|(k, v)| (k.as_ref(), v))))
+        query.with(|q| TopicScenario::from_query(q.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
     });
     let view_model = Memo::new(move |_| match scenario.get() {
         Ok(s) => TopicView::build(&s).map_err(|e| e.to_string()),

@@ -72,6 +72,13 @@ pub const MAX_GENERATE_UPDATES: u64 = 200_000;
 pub const MAX_GENERATE_KEYS: u64 = 100_000;
 /// Most actions a link may hold.
 pub const MAX_OPS: usize = 2_000;
+/// Most records a link may produce in all (each "generate" is capped by
+/// [`MAX_GENERATE_UPDATES`]; this caps their sum, so sixty of them cannot
+/// freeze the page and exhaust its memory).
+pub const MAX_TOTAL_RECORDS: u64 = 500_000;
+/// Most record visits the cleaner and retention passes of a link may make
+/// in all: each pass is counted as reading every record produced before it.
+pub const MAX_PASS_WORK: u64 = 5_000_000;
 /// The topic's name on this page.
 pub const TOPIC: &str = "compacted";
 
@@ -321,6 +328,7 @@ impl Scenario {
                 }
             }
         }
+        s.check_work()?;
         let mut last = 0;
         for (i, op) in s.ops.iter().enumerate() {
             if op.at < last {
@@ -343,6 +351,33 @@ impl Scenario {
             None => last,
         };
         Ok(s)
+    }
+
+    /// Refuses a scenario whose total work is above the page's bounds
+    /// ([`MAX_TOTAL_RECORDS`], [`MAX_PASS_WORK`]): what a link or a form may
+    /// ask for in all, not only per action.
+    pub fn check_work(&self) -> Result<(), String> {
+        let mut produced: u64 = 0;
+        let mut pass_work: u64 = 0;
+        for op in &self.ops {
+            match op.action {
+                Action::Produce { .. } => produced = produced.saturating_add(1),
+                Action::Generate { updates, .. } => produced = produced.saturating_add(updates),
+                Action::Clean | Action::Retention => pass_work = pass_work.saturating_add(produced),
+                Action::Roll => {}
+            }
+        }
+        if produced > MAX_TOTAL_RECORDS {
+            return Err(invalid_link(format!(
+                "its actions produce {produced} records in all; the page replays at most {MAX_TOTAL_RECORDS}"
+            )));
+        }
+        if pass_work > MAX_PASS_WORK {
+            return Err(invalid_link(format!(
+                "its cleaner and retention passes would read {pass_work} records in all; the page allows at most {MAX_PASS_WORK} (fewer passes, or fewer records before them)"
+            )));
+        }
+        Ok(())
     }
 
     /// The query pairs for this scenario (all page configs, `now`, `ops`).
@@ -954,6 +989,12 @@ pub fn preview(current: &Scenario, action: Action) -> Result<Preview, String> {
         ));
     }
     let next = current.with_action(action);
+    next.check_work().map_err(|e| {
+        e.replace(
+            "This is an invalid share link: its actions",
+            "These actions",
+        )
+    })?;
     let r = next.replay()?;
     if let Some((_, e)) = r.failed {
         return Err(e);
@@ -997,6 +1038,37 @@ mod tests {
             key: k.to_owned(),
             value: v.map(str::to_owned),
         })
+    }
+
+    #[test]
+    fn the_total_work_of_a_link_is_bounded() {
+        // Issue 16 #1: sixty capped generates froze the page, then exhausted memory.
+        let ops = vec!["g:200000/100000@0"; 60].join(",");
+        let pairs = [("ops", ops.as_str())];
+        let e = Scenario::from_query(pairs.iter().copied()).unwrap_err();
+        assert!(
+            e.contains("12000000 records") && e.contains("at most 500000"),
+            "{e}"
+        );
+        // Cleaner passes after many records: each reads the whole log.
+        let mut ops = vec!["g:200000/10@0".to_owned()];
+        ops.extend((1..=30).map(|t| format!("clean@{t}")));
+        let ops = ops.join(",");
+        let pairs = [("ops", ops.as_str())];
+        let e = Scenario::from_query(pairs.iter().copied()).unwrap_err();
+        assert!(e.contains("cleaner and retention passes"), "{e}");
+        // The same bound holds for a form action, before any replay.
+        let two = Scenario::from_query([("ops", "g:200000/10@0,g:200000/10@0")]).unwrap();
+        let e = preview(
+            &two,
+            Action::Generate {
+                updates: 200_000,
+                keys: 10,
+            },
+        )
+        .err()
+        .expect("refused");
+        assert!(e.starts_with("These actions produce 600000 records"), "{e}");
     }
 
     #[test]

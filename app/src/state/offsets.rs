@@ -19,9 +19,12 @@ use kplay_engine::offsets::committed::{
     DEFAULT_MAX_POLL_RECORDS,
 };
 use kplay_engine::offsets::delivery::{
-    CrashEvent, CrashStep, DeliveryConfig, DeliverySim, Ledger, PartitionTimeline, PoisonConfig,
-    ResetEvent, RetentionSettings, SinkMode, SinkReport,
+    CrashAt, CrashEvent, CrashStep, DeliveryConfig, DeliverySim, Ledger, PartitionTimeline,
+    PoisonConfig, ResetEvent, RetentionSettings, SinkMode, SinkReport, MAX_RATE_PER_SEC,
+    MIN_RATE_PER_SEC,
 };
+
+use crate::url::quote_prefix;
 use kplay_engine::offsets::describe::{
     describe_rows, describe_state_message, render_describe, MemberView,
 };
@@ -41,6 +44,11 @@ pub const MAX_PAGE_RECORDS: u64 = 200_000;
 pub const MAX_PAGE_PARTITIONS: u32 = 64;
 /// At most this many user actions in a link.
 pub const MAX_OPS: usize = 200;
+/// The most poll cycles a link may ask for, counting the worst case of its
+/// run ([`DeliveryConfig::poll_cycle_bound`], with each crash and reset as a
+/// possible re-read of every record) and every `stepN`. The page applies them
+/// in per-frame batches, so this bounds the total time, not one frame.
+pub const MAX_LINK_POLL_CYCLES: u64 = 20_000_000;
 /// Crash and reset events listed (newest last); older ones are summarised.
 pub const MAX_EVENTS_SHOWN: usize = 8;
 /// Records processed before a "mid batch" crash when none is given.
@@ -441,21 +449,36 @@ impl Default for Scenario {
 fn parse_num<T: std::str::FromStr>(key: &str, v: &str) -> Result<T, String> {
     v.trim()
         .parse::<T>()
-        .map_err(|_| format!("{key} must be a number (got '{v}')"))
+        .map_err(|_| format!("{key} must be a number (got '{}')", quote_prefix(v, 40)))
+}
+
+/// A whole number in `min..=max`; the message names the range, whether the
+/// input was not a number, negative or too large.
+fn parse_int_in(key: &str, v: &str, min: i64, max: i64) -> Result<i64, String> {
+    let t = v.trim();
+    match t.parse::<i128>() {
+        Ok(n) if (i128::from(min)..=i128::from(max)).contains(&n) => Ok(n as i64),
+        Ok(_) => Err(format!(
+            "{key} must be a whole number from {min} to {max} (got {})",
+            quote_prefix(t, 40)
+        )),
+        Err(_) => Err(format!(
+            "{key} must be a whole number from {min} to {max} (got '{}')",
+            quote_prefix(t, 40)
+        )),
+    }
 }
 
 fn parse_positive_u64(key: &str, v: &str) -> Result<u64, String> {
-    match parse_num::<u64>(key, v)? {
-        0 => Err(format!("{key} must be at least 1 (got 0)")),
-        n => Ok(n),
-    }
+    parse_int_in(key, v, 1, i64::MAX).map(|n| n as u64)
 }
 
 fn parse_rate(key: &str, v: &str) -> Result<f64, String> {
     let r = parse_num::<f64>(key, v)?;
-    if !r.is_finite() || r <= 0.0 {
+    if !r.is_finite() || !(MIN_RATE_PER_SEC..=MAX_RATE_PER_SEC).contains(&r) {
         return Err(format!(
-            "{key} must be a rate above 0 records/s (got '{v}')"
+            "{key} must be a rate from {MIN_RATE_PER_SEC} to {MAX_RATE_PER_SEC:e} records/s (got '{}')",
+            quote_prefix(v, 40)
         ));
     }
     Ok(r)
@@ -489,31 +512,28 @@ impl Scenario {
         for (k, v) in pairs {
             match k {
                 "partitions" => {
-                    s.partitions = match parse_num::<u32>(k, v)? {
-                        0 => return Err("partitions must be at least 1 (got 0)".into()),
-                        n => n,
-                    }
+                    s.partitions =
+                        parse_int_in(k, v, 1, i64::from(MAX_PAGE_PARTITIONS))? as u32
                 }
                 "records" => s.records = parse_positive_u64(k, v)?,
                 "keys" => s.keys = parse_positive_u64(k, v)?,
                 "produce" => s.produce_per_sec = parse_rate(k, v)?,
                 "consume" => s.consume_per_sec = parse_rate(k, v)?,
                 "maxpoll" => {
-                    s.max_poll_records = match parse_num::<usize>(k, v)? {
-                        0 => return Err("maxpoll (max.poll.records) must be at least 1".into()),
-                        n => n,
-                    }
+                    // max.poll.records is a Java int (ConsumerConfig, atLeast(1)).
+                    s.max_poll_records =
+                        parse_int_in("maxpoll (max.poll.records)", v, 1, i64::from(i32::MAX))?
+                            as usize
                 }
                 "commit" => s.commit = CommitChoice::parse(v)?,
                 "aci" => {
-                    s.auto_commit_interval_ms = match parse_num::<i64>(k, v)? {
-                        n if n >= 1 => n,
-                        n => {
-                            return Err(format!(
-                                "aci (auto.commit.interval.ms) must be at least 1 (got {n})"
-                            ))
-                        }
-                    }
+                    // A Java int in ConsumerConfig (Type.INT); kplay asks for ≥ 1.
+                    s.auto_commit_interval_ms = parse_int_in(
+                        "aci (auto.commit.interval.ms)",
+                        v,
+                        1,
+                        i64::from(i32::MAX),
+                    )?
                 }
                 "sink" => {
                     s.sink = SINKS
@@ -534,24 +554,17 @@ impl Scenario {
                         })?
                 }
                 "retention" => {
-                    s.retention_ms = match parse_num::<i64>(k, v)? {
-                        n if n >= 1 => Some(n),
-                        n => {
-                            return Err(format!(
-                                "retention (retention.ms) must be at least 1; leave it out for infinite retention (got {n})"
-                            ))
-                        }
-                    }
+                    s.retention_ms = Some(parse_int_in(
+                        "retention (retention.ms; leave it out for infinite retention)",
+                        v,
+                        1,
+                        i64::MAX,
+                    )?)
                 }
                 "segment" => {
-                    s.segment_bytes = match parse_num::<i32>(k, v)? {
-                        n if n >= 14 => n,
-                        n => {
-                            return Err(format!(
-                                "segment (segment.bytes) must be at least 14 (got {n})"
-                            ))
-                        }
-                    }
+                    s.segment_bytes =
+                        parse_int_in("segment (segment.bytes)", v, 14, i64::from(i32::MAX))?
+                            as i32
                 }
                 "poison" => s.poison_every = Some(parse_positive_u64(k, v)?),
                 "retries" => {
@@ -578,6 +591,7 @@ impl Scenario {
                 _ => {}
             }
         }
+        sc.check_work()?;
         if sc.settings.warning <= 0 || sc.settings.critical <= sc.settings.warning {
             return Err(format!(
                 "lag thresholds need 0 < warn < crit (got warn={} crit={})",
@@ -585,6 +599,40 @@ impl Scenario {
             ));
         }
         Ok(sc)
+    }
+
+    /// Refuses a link whose total work is above [`MAX_LINK_POLL_CYCLES`]:
+    /// the worst case of its run plus every explicit step.
+    fn check_work(&self) -> Result<(), String> {
+        let Ok(mut cfg) = self.settings.to_config() else {
+            return Ok(()); // the settings' own error is shown when the run starts
+        };
+        // Each crash or reset may make the consumer read every record again.
+        let rewinds = self
+            .ops
+            .iter()
+            .filter(|o| matches!(o, Op::Crash(_) | Op::Reset(_)))
+            .count();
+        cfg.crashes = vec![
+            CrashAt {
+                batch: 0,
+                step: CrashStep::AfterPoll,
+            };
+            rewinds
+        ];
+        let run = cfg.poll_cycle_bound();
+        let steps = self.ops.iter().fold(0u64, |n, o| match o {
+            Op::Step(k) => n.saturating_add(*k),
+            _ => n,
+        });
+        let total = run.saturating_add(steps);
+        if total > MAX_LINK_POLL_CYCLES {
+            return Err(format!(
+                "this link asks for up to {total} poll cycles (its run's worst case {run} plus {steps} explicit steps); \
+                 the page runs at most {MAX_LINK_POLL_CYCLES}. Use fewer records, faster rates, fewer crashes or smaller steps"
+            ));
+        }
+        Ok(())
     }
 
     /// The query pairs (defaults left out, so links stay short).
@@ -911,7 +959,12 @@ impl Session {
             };
             match op {
                 Op::Step(n) => {
-                    let todo = (n - self.progress.min(n)).min(budget - used);
+                    // Steps after the run has drained change nothing: finish the op.
+                    let todo = if self.sim.is_done() {
+                        0
+                    } else {
+                        (n - self.progress.min(n)).min(budget - used)
+                    };
                     for _ in 0..todo {
                         if let Err(e) = self.sim.step() {
                             self.error = Some(e.to_string());
@@ -920,7 +973,7 @@ impl Session {
                     }
                     used += todo.max(1);
                     self.progress += todo;
-                    if self.progress >= n {
+                    if self.progress >= n || self.sim.is_done() {
                         self.cursor += 1;
                         self.progress = 0;
                     }
@@ -1243,6 +1296,55 @@ pub fn crash_label(s: CrashStep) -> String {
 mod tests {
     use super::*;
 
+    fn link(q: &str) -> Result<Scenario, String> {
+        let pairs = crate::url::parse_query(q);
+        Scenario::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    #[test]
+    fn hostile_links_from_issue_16_are_refused_with_their_range() {
+        for (q, needle) in [
+            // #2: the auto-commit loop spun from 2^61 up.
+            (
+                "aci=9223372036854775807&commit=auto-bg&ops=step1",
+                "from 1 to 2147483647",
+            ),
+            // #3–#5: rates that stand simulated time still.
+            ("consume=1e-320&commit=auto-bg&ops=step1", "from 0.001 to"),
+            ("produce=1e-320&ops=run", "from 0.001 to"),
+            ("consume=1e-320&ops=run", "from 0.001 to"),
+            // #17: -1 said "must be a number".
+            ("partitions=-1", "from 1 to 64"),
+            ("records=9223372036854775808", "from 1 to"),
+            // The total work of a link, not only each step.
+            ("ops=step1000000000000000000", "poll cycles"),
+            ("records=200000&produce=0.001", "poll cycles"),
+        ] {
+            let e = link(q).expect_err(q);
+            assert!(e.contains(needle), "{q}: {e}");
+            assert!(e.len() < 400, "{q}: message too long: {e}");
+        }
+        let huge = format!("records={}", "7".repeat(100_000));
+        let e = link(&huge).unwrap_err();
+        assert!(
+            e.len() < 200,
+            "a 100 KB value is quoted by a prefix: {}",
+            e.len()
+        );
+    }
+
+    #[test]
+    fn steps_after_the_run_has_drained_finish_at_once() {
+        let s = link("records=200&ops=run,step5000000").unwrap();
+        let mut session = Session::new(s).unwrap();
+        let mut frames = 0;
+        while session.advance(10_000) > 0 {
+            frames += 1;
+            assert!(frames < 100, "stepping a drained run must not spin");
+        }
+        assert!(session.replayed() && session.sim().is_done());
+    }
+
     fn run_all(s: &Scenario) -> Session {
         let mut session = Session::new(s.clone()).unwrap();
         while session.advance(1_000) > 0 {}
@@ -1285,17 +1387,17 @@ mod tests {
     #[test]
     fn bad_links_are_clear_errors() {
         for (k, v, want) in [
-            ("partitions", "0", "at least 1"),
-            ("records", "x", "must be a number"),
+            ("partitions", "0", "from 1 to 64"),
+            ("records", "x", "must be a whole number from 1"),
             ("records", "1000000", "at most 200000"),
-            ("produce", "-1", "above 0"),
+            ("produce", "-1", "from 0.001 to"),
             ("commit", "maybe", "auto, auto-bg, sync"),
             ("ops", "step0", "step needs"),
             ("ops", "crash:sideways", "unknown crash step"),
             ("ops", "reset:duration:1h", "cannot be parsed to a Duration"),
             ("ops", "jump", "unknown action"),
             ("crit", "10", "warn < crit"),
-            ("retention", "0", "at least 1"),
+            ("retention", "0", "from 1 to"),
         ] {
             let err = Scenario::from_query([(k, v)])
                 .and_then(|s| Session::new(s).map(|_| ()))

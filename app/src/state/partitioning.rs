@@ -9,6 +9,7 @@
 //! [`MAX_RECORDS`]) over animation frames; it is exactly
 //! [`kplay_engine::mitigation::simulate`] taken one chunk at a time.
 
+use crate::url::quote_prefix;
 use std::num::NonZeroU32;
 
 use kplay_engine::mitigation::{remap_report, MitigatedProducer, Mitigation, RemapReport};
@@ -177,9 +178,12 @@ pub fn with_param(pairs: &[(String, String)], key: &str, value: &str) -> Vec<(St
 
 fn int_in(name: &str, label: &str, v: &str, min: u64, max: u64) -> Result<u64, String> {
     let t = v.trim();
-    let n: i128 = t
-        .parse()
-        .map_err(|_| format!("{label} ({name}) must be a whole number, got '{t}'."))?;
+    let n: i128 = t.parse().map_err(|_| {
+        format!(
+            "{label} ({name}) must be a whole number between {min} and {max}, got '{}'.",
+            quote_prefix(t, 40)
+        )
+    })?;
     if n < i128::from(min) || n > i128::from(max) {
         return Err(format!(
             "{label} ({name}) must be between {min} and {max}, got {n}."
@@ -196,11 +200,17 @@ fn float_in(
     rule: &str,
 ) -> Result<f64, String> {
     let t = v.trim();
-    let x: f64 = t
-        .parse()
-        .map_err(|_| format!("{label} ({name}) must be a number, got '{t}'."))?;
+    let x: f64 = t.parse().map_err(|_| {
+        format!(
+            "{label} ({name}) must be {rule}, got '{}'.",
+            quote_prefix(t, 40)
+        )
+    })?;
     if !x.is_finite() || !ok(x) {
-        return Err(format!("{label} ({name}) must be {rule}, got {t}."));
+        return Err(format!(
+            "{label} ({name}) must be {rule}, got {}.",
+            quote_prefix(t, 40)
+        ));
     }
     Ok(x)
 }
@@ -270,8 +280,10 @@ impl PartitioningQuery {
             "rate",
             "Records/s",
             get(pairs, "rate"),
-            |x| x > 0.0 && x <= 10_000_000.0,
-            "> 0 and at most 10000000",
+            // Below one record per simulated second playback would crawl (and
+            // a denormal like 1e-320 would stand simulated time still).
+            |x| (1.0..=10_000_000.0).contains(&x),
+            "a number from 1 to 10000000",
         )?;
         let tb = get(pairs, "tb").trim();
         let time_bucket_ms = if tb.is_empty() {
@@ -826,10 +838,17 @@ mod tests {
             ("tb", "0", "Time bucket"),
             ("src", "keys", "no keys are typed"),
             ("rate", "NaN", "Records/s"),
+            // Issue 16 #18: a denormal rate stood playback still behind a 345-char label.
+            ("rate", "1e-320", "from 1 to 10000000"),
+            ("rate", "0.5", "from 1 to 10000000"),
         ] {
             let e = q(&[(k, v)]).unwrap_err();
             assert!(e.contains(needle), "{k}={v}: {e}");
         }
+        // Issue 16 #17: a 100 KB value is quoted by a short prefix, not echoed whole.
+        let huge = "9".repeat(100_000);
+        let e = q(&[("n", huge.as_str())]).unwrap_err();
+        assert!(e.len() < 200 && e.contains("100000 characters"), "{e}");
         assert_eq!(default_remap_target(1), 2);
         assert_eq!(default_remap_target(15), 20);
     }

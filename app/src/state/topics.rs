@@ -169,16 +169,31 @@ pub fn parse_generate_count(s: &str) -> Result<u64, String> {
         Ok(n) => Err(format!("Records to generate must be at least 1 (got {n}).")),
         Err(_) => Err(format!(
             "Records to generate must be a whole number (got '{}').",
-            s.trim()
+            crate::url::quote_prefix(s.trim(), 40)
         )),
     }
 }
 
 /// Parses the partitions field of the create form.
+///
+/// Kafka's `CreateTopics` reads `-1` as "the broker's `num.partitions`"; this
+/// form asks for an explicit count instead, and says so rather than quietly
+/// creating one partition (issue 16 #9).
 pub fn parse_partitions(s: &str) -> Result<i64, String> {
-    s.trim()
-        .parse::<i64>()
-        .map_err(|_| format!("Partitions must be a whole number (got '{}').", s.trim()))
+    let t = s.trim();
+    match t.parse::<i64>() {
+        Ok(-1) => Err(
+            "Partitions must be at least 1. (In Kafka's CreateTopics, -1 means \
+             \"use the broker's num.partitions\"; here give the count itself.)"
+                .to_owned(),
+        ),
+        Ok(n) if n < 1 => Err(format!("Partitions must be at least 1 (got {n}).")),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "Partitions must be a whole number from 1 to 2147483647 (got '{}').",
+            crate::url::quote_prefix(t, 40)
+        )),
+    }
 }
 
 /// Appends a produce operation (returns the new scenario).
@@ -191,6 +206,14 @@ pub fn with_op(scenario: &TopicScenario, op: ProduceOp) -> TopicScenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partitions_minus_one_is_explained_not_clamped() {
+        let e = parse_partitions("-1").unwrap_err();
+        assert!(e.contains("num.partitions"), "{e}");
+        assert!(parse_partitions("0").unwrap_err().contains("at least 1"));
+        assert_eq!(parse_partitions(" 12 "), Ok(12));
+    }
 
     #[test]
     fn view_counts_match_the_log() {

@@ -157,9 +157,10 @@ pub enum CommitError {
         value: String,
     },
     /// `auto.commit.interval.ms` must be positive in kplay (Kafka accepts 0,
-    /// which would commit on every poll; kplay asks for ≥ 1 ms).
+    /// which would commit on every poll; kplay asks for ≥ 1 ms) and, as in
+    /// `ConsumerConfig` (`Type.INT`), fit a Java int.
     #[error(
-        "Invalid value {value} for configuration auto.commit.interval.ms: Value must be at least 1"
+        "Invalid value {value} for configuration auto.commit.interval.ms: Value must be at least 1 and at most 2147483647 (a Java int)"
     )]
     InvalidAutoCommitInterval {
         /// The value given.

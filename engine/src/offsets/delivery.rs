@@ -469,6 +469,49 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> DeliveryError {
     }
 }
 
+/// The slowest producer or consumer a run accepts (records per second).
+pub const MIN_RATE_PER_SEC: f64 = 0.001;
+/// The fastest producer or consumer a run accepts (records per second).
+pub const MAX_RATE_PER_SEC: f64 = 1e9;
+/// The longest simulated run (`max_sim_ms`), 100 years: the clock counts
+/// microseconds in an `i64`, which this keeps far from overflowing.
+pub const MAX_SIM_MS: Millis = 100 * 365 * 86_400_000;
+
+impl DeliveryConfig {
+    /// An upper bound on the poll cycles ([`DeliverySim::step`] calls) a run
+    /// of this configuration can take, so a caller can refuse a run that
+    /// would not finish in reasonable time *before* starting it.
+    ///
+    /// Each non-empty poll consumes at least one record, and every crash can
+    /// make the consumer read every record again; each empty poll waits
+    /// `fetch.max.wait.ms` (or until the next record is produced, one wake per
+    /// record); the run lasts at most `max_sim_ms`, or until the producer is
+    /// done and the consumer has processed everything (again after each
+    /// crash), retries and back-off included.
+    pub fn poll_cycle_bound(&self) -> u64 {
+        let crashes = self.crashes.len() as f64;
+        let records = self.records as f64;
+        let retries = self.poison.as_ref().map_or(0.0, |p| {
+            (records / p.every.max(1) as f64)
+                * f64::from(p.max_retries)
+                * (p.retry_backoff_ms.max(0) as f64 / 1e3 + 1.0 / self.consume_per_sec)
+        });
+        let span_s = records / self.produce_per_sec
+            + (1.0 + crashes) * records / self.consume_per_sec
+            + retries
+            + crashes * self.restart_delay_ms.max(0) as f64 / 1e3;
+        let span_ms = (span_s * 1e3).min(self.max_sim_ms as f64);
+        let idle = span_ms / self.fetch_max_wait_ms.max(1) as f64 + records + 1.0;
+        let busy = records * (1.0 + crashes) + 2.0 * crashes;
+        let total = idle + busy;
+        if total.is_finite() && total < u64::MAX as f64 {
+            total.ceil() as u64
+        } else {
+            u64::MAX
+        }
+    }
+}
+
 fn validate(cfg: &DeliveryConfig) -> Result<(), DeliveryError> {
     if cfg.partitions == 0 || cfg.partitions > crate::cluster::MAX_PARTITIONS_PER_TOPIC {
         return Err(invalid(
@@ -498,10 +541,15 @@ fn validate(cfg: &DeliveryConfig) -> Result<(), DeliveryError> {
         ("produce_per_sec", cfg.produce_per_sec),
         ("consume_per_sec", cfg.consume_per_sec),
     ] {
-        if !r.is_finite() || r <= 0.0 || r > 1e9 {
+        // A rate only "above 0" let 1e-320 records/s through: one record
+        // then takes longer than simulated time can count, and the run either
+        // never ends or saturates the clock.
+        if !r.is_finite() || !(MIN_RATE_PER_SEC..=MAX_RATE_PER_SEC).contains(&r) {
             return Err(invalid(
                 field,
-                format!("must be a finite rate in (0, 1e9], got {r}"),
+                format!(
+                    "must be a rate from {MIN_RATE_PER_SEC} to {MAX_RATE_PER_SEC:e} records/s, got {r}"
+                ),
             ));
         }
     }
@@ -512,7 +560,9 @@ fn validate(cfg: &DeliveryConfig) -> Result<(), DeliveryError> {
         ));
     }
     if let CommitStrategy::AutoCommit { interval_ms, .. } = cfg.strategy {
-        if interval_ms <= 0 {
+        // `auto.commit.interval.ms` is a Java int in `ConsumerConfig`
+        // (Type.INT, atLeast(0)); kplay also refuses 0 (no interval).
+        if interval_ms <= 0 || interval_ms > Millis::from(i32::MAX) {
             return Err(CommitError::InvalidAutoCommitInterval { value: interval_ms }.into());
         }
     }
@@ -525,8 +575,14 @@ fn validate(cfg: &DeliveryConfig) -> Result<(), DeliveryError> {
     if cfg.fetch_max_wait_ms <= 0 {
         return Err(invalid("fetch_max_wait_ms", "must be at least 1"));
     }
-    if cfg.max_sim_ms <= 0 {
-        return Err(invalid("max_sim_ms", "must be at least 1"));
+    if cfg.max_sim_ms <= 0 || cfg.max_sim_ms > MAX_SIM_MS {
+        return Err(invalid(
+            "max_sim_ms",
+            format!(
+                "must be from 1 to {MAX_SIM_MS} (100 simulated years), got {}",
+                cfg.max_sim_ms
+            ),
+        ));
     }
     if let Some(p) = &cfg.poison {
         if p.every == 0 {
@@ -829,8 +885,14 @@ impl DeliverySim {
                         .map(|(_, report)| report.deleted.len() as u64)
                         .sum::<u64>();
                 }
-                while self.next_retention_us <= self.now_us {
-                    self.next_retention_us += r.check_interval_ms * 1_000;
+                // The next check after now, computed (a loop of one interval
+                // at a time would spin after a long idle jump).
+                let step = r.check_interval_ms.saturating_mul(1_000).max(1);
+                if self.next_retention_us <= self.now_us {
+                    let behind = (self.now_us - self.next_retention_us) / step + 1;
+                    self.next_retention_us = self
+                        .next_retention_us
+                        .saturating_add(behind.saturating_mul(step));
                 }
             }
         }
@@ -1142,7 +1204,7 @@ impl DeliverySim {
                 if let Some(p) = self.cfg.poison.clone() {
                     spent += per_record_us * f64::from(p.max_retries)
                         + (p.retry_backoff_ms as f64) * 1_000.0 * f64::from(p.max_retries);
-                    self.now_us = start_us + spent as i64;
+                    self.now_us = start_us.saturating_add(spent as i64);
                     let key = r.key_id.to_le_bytes();
                     let tp = &self.tps[r.partition as usize];
                     let now = self.now();
@@ -1173,7 +1235,7 @@ impl DeliverySim {
                     self.handle(r);
                 }
             } else {
-                self.now_us = start_us + spent as i64;
+                self.now_us = start_us.saturating_add(spent as i64);
                 self.write_to_sink(r);
             }
             self.maybe_sample()?;
@@ -1182,13 +1244,20 @@ impl DeliverySim {
                 timing: AutoCommitTiming::Background,
             } = self.cfg.strategy
             {
-                while self.now_us >= self.next_auto_commit_us {
+                // Every interval that elapsed during this record would commit
+                // the same positions again: commit once and move the deadline
+                // past now (computed, not looped: a slow record spans many).
+                if self.now_us >= self.next_auto_commit_us {
                     self.commit_positions();
-                    self.next_auto_commit_us += interval_ms * 1_000;
+                    let step = interval_ms.saturating_mul(1_000).max(1);
+                    let behind = (self.now_us - self.next_auto_commit_us) / step + 1;
+                    self.next_auto_commit_us = self
+                        .next_auto_commit_us
+                        .saturating_add(behind.saturating_mul(step));
                 }
             }
         }
-        self.now_us = start_us + spent as i64;
+        self.now_us = start_us.saturating_add(spent as i64);
         if crash_after == Some(len) {
             self.crash(CrashStep::MidBatch { processed: len }, len, len);
             return Ok(());
@@ -1237,7 +1306,9 @@ impl DeliverySim {
         for p in 0..self.counts.len() {
             let counts = &self.counts[p];
             let flags = self.flags.get(p);
-            let frontier = if self.done {
+            // A truncated run (max_sim_ms) stopped early: what the consumer
+            // never reached is pending, not lost.
+            let frontier = if self.done && !self.truncated {
                 counts.len()
             } else {
                 // Records at or beyond the furthest point the consumer has reached are pending.
@@ -1682,6 +1753,108 @@ mod tests {
             assert_eq!(t.lag, Some(0));
         }
         assert_eq!(sim.total_lag(), 0);
+    }
+
+    #[test]
+    fn rates_that_would_stand_simulated_time_still_are_refused() {
+        // Issue 16 #3–#5: 1e-320 records/s passed the old "> 0" check.
+        for (produce, consume) in [(1e-320, 2_000.0), (1_000.0, 1e-320), (0.0009, 1.0)] {
+            let e = DeliverySim::new(DeliveryConfig {
+                produce_per_sec: produce,
+                consume_per_sec: consume,
+                ..DeliveryConfig::default()
+            })
+            .err()
+            .expect("refused");
+            assert!(e.to_string().contains("from 0.001 to"), "{e}");
+        }
+        // Issue 16 #2: auto.commit.interval.ms is a Java int.
+        let e = DeliverySim::new(DeliveryConfig {
+            strategy: CommitStrategy::AutoCommit {
+                interval_ms: i64::MAX,
+                timing: AutoCommitTiming::Background,
+            },
+            ..DeliveryConfig::default()
+        })
+        .err()
+        .expect("refused");
+        assert!(e.to_string().contains("at most 2147483647"), "{e}");
+    }
+
+    #[test]
+    fn a_slow_record_spanning_many_auto_commit_intervals_takes_one_step() {
+        // One record every 1,000 s against a 1 ms background auto-commit: the
+        // old loop committed once per elapsed interval (10^6 per record).
+        let cfg = DeliveryConfig {
+            records: 3,
+            produce_per_sec: 1e6,
+            consume_per_sec: MIN_RATE_PER_SEC,
+            strategy: CommitStrategy::AutoCommit {
+                interval_ms: 1,
+                timing: AutoCommitTiming::Background,
+            },
+            ..DeliveryConfig::default()
+        };
+        let bound = cfg.poll_cycle_bound();
+        let mut sim = DeliverySim::new(cfg).unwrap();
+        let mut steps = 0u64;
+        while sim.step().unwrap() {
+            steps += 1;
+            assert!(
+                steps <= bound,
+                "took more poll cycles than the bound {bound}"
+            );
+        }
+        let r = sim.report();
+        assert!(!r.truncated);
+        assert_eq!((r.ledger.processed_once, r.ledger.lost), (3, 0));
+    }
+
+    #[test]
+    fn a_truncated_run_counts_what_it_never_reached_as_pending_not_lost() {
+        // Issue 16 #5: the run stopped by max_sim_ms reported 9,999 "lost"
+        // under commit-after-processing, which loses nothing.
+        let cfg = DeliveryConfig {
+            records: 1_000,
+            produce_per_sec: 1e6,
+            consume_per_sec: 10.0,
+            max_sim_ms: 5_000,
+            ..DeliveryConfig::default()
+        };
+        let r = DeliverySim::new(cfg).unwrap().run().unwrap();
+        assert!(r.truncated);
+        assert_eq!(r.ledger.lost, 0);
+        assert!(r.ledger.pending > 0, "{:?}", r.ledger);
+        assert_eq!(r.ledger.pending + r.ledger.processed_once, 1_000);
+        assert!(r.ledger.balances());
+    }
+
+    #[test]
+    fn the_poll_cycle_bound_holds_for_ordinary_runs() {
+        for cfg in [
+            DeliveryConfig::default(),
+            DeliveryConfig {
+                produce_per_sec: 3.0,
+                records: 200,
+                ..DeliveryConfig::default()
+            },
+            DeliveryConfig {
+                consume_per_sec: 400.0,
+                crashes: vec![CrashAt {
+                    batch: 3,
+                    step: CrashStep::AfterWrite,
+                }],
+                ..DeliveryConfig::default()
+            },
+        ] {
+            let bound = cfg.poll_cycle_bound();
+            let mut sim = DeliverySim::new(cfg).unwrap();
+            let mut steps = 0u64;
+            while sim.step().unwrap() {
+                steps += 1;
+            }
+            assert!(steps <= bound, "{steps} steps > bound {bound}");
+        }
     }
 
     #[test]
