@@ -33,8 +33,11 @@ for t in engine/tests/*.rs; do
 done
 cargo test -p kplay-app --target wasm32-unknown-unknown --test wasm
 
-step "release build (trunk, wasm-opt) with the size budget"
+step "release build (trunk, wasm-opt) with the size ceiling, at / and as a Pages project site"
 bash scripts/build.sh
+# The same build under /kplay/ (how GitHub Pages serves a project site);
+# tests/e2e/pages.test.mjs drives it on a *.github.io host name.
+bash scripts/build.sh --public-url /kplay/ --dist dist-pages
 
 step "end-to-end tests (Playwright + /usr/bin/chromium)"
 (cd tests && node --test --test-concurrency=1 e2e/)

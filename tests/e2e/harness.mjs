@@ -20,13 +20,21 @@ const TYPES = {
   ".json": "application/json",
 };
 
-/** Serves dist/ like GitHub Pages would (with an SPA fallback to index.html). */
-export async function serveDist() {
+/**
+ * Serves dist/ (with an SPA fallback to index.html). `overrides` maps a path
+ * (e.g. "/sw.js") to a body served instead of the file, for a test that
+ * plays a new deploy.
+ */
+export async function serveDist(overrides = new Map()) {
   await stat(join(DIST, "index.html")).catch(() => {
     throw new Error("dist/index.html is missing: run scripts/build.sh first");
   });
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
+    if (overrides.has(url.pathname)) {
+      res.writeHead(200, { "content-type": TYPES[extname(url.pathname)] ?? "text/plain" });
+      return res.end(overrides.get(url.pathname));
+    }
     let path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, "");
     let file = join(DIST, path);
     try {
@@ -49,11 +57,64 @@ export async function serveDist() {
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
 }
 
+/** The Pages build (scripts/build.sh --public-url /kplay/ --dist dist-pages). */
+export const DIST_PAGES = join(here, "..", "..", "dist-pages");
+
+/**
+ * Serves `dir` under `base` (e.g. "/kplay/") with GitHub Pages' semantics:
+ * no SPA fallback; a missing path under the base answers 404 with the
+ * project's own 404.html; a path outside the base is not the project's and
+ * answers a plain 404. Every request path is recorded in `requests`.
+ */
+export async function servePages(dir, base) {
+  await stat(join(dir, "index.html")).catch(() => {
+    throw new Error(`${dir}/index.html is missing: run scripts/build.sh --public-url ${base} --dist ${dir}`);
+  });
+  const requests = [];
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, "http://127.0.0.1");
+    requests.push(url.pathname + url.search);
+    const send = (status, file, type) =>
+      readFile(file).then((body) => {
+        res.writeHead(status, { "content-type": type });
+        res.end(body);
+      });
+    if (url.pathname + "/" === base) {
+      res.writeHead(301, { location: base + url.search });
+      return res.end();
+    }
+    if (!url.pathname.startsWith(base)) {
+      res.writeHead(404, { "content-type": "text/html" });
+      return res.end("<h1>404: not this project's site</h1>");
+    }
+    let rel;
+    try {
+      rel = decodeURIComponent(url.pathname.slice(base.length));
+    } catch {
+      rel = "\u0000";
+    }
+    const path = normalize("/" + rel);
+    let file = join(dir, path);
+    try {
+      const s = await stat(file);
+      if (s.isDirectory()) file = join(file, "index.html");
+      await stat(file);
+      await send(200, file, TYPES[extname(file)] ?? "application/octet-stream");
+    } catch {
+      await send(404, join(dir, "404.html"), "text/html; charset=utf-8");
+    }
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address();
+  return { port, requests, close: () => new Promise((r) => server.close(r)) };
+}
+
 /**
  * Launches headless Chromium and opens a page that records console errors.
- * `permissions` (e.g. clipboard) are granted to `origin`.
+ * `permissions` (e.g. clipboard) are granted to `origin`; `args` are extra
+ * Chromium flags (e.g. --host-resolver-rules).
  */
-export async function launch({ origin, permissions = [] } = {}) {
+export async function launch({ origin, permissions = [], args = [] } = {}) {
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: [
@@ -66,6 +127,7 @@ export async function launch({ origin, permissions = [] } = {}) {
       "--disable-component-update",
       "--disable-sync",
       "--disable-dev-shm-usage",
+      ...args,
     ],
   });
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
