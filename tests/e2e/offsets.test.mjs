@@ -141,7 +141,8 @@ test("bad links show an error banner, not a dead page", async () => {
   for (const [q, re] of [
     ["commit=maybe", /commit must be one of/],
     ["ops=step5,crash:sideways", /unknown crash step 'sideways'/],
-    ["records=0", /records must be at least 1/],
+    ["records=0", /records must be a whole number from 1 to 200000 \(got 0\)/],
+    ["partitions=-1", /partitions must be a whole number from 1 to 64 \(got -1\)/],
     ["warn=500&crit=100", /warn < crit/],
   ]) {
     await page.goto(server.url + "/offsets?" + q);

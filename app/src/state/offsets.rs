@@ -515,8 +515,8 @@ impl Scenario {
                     s.partitions =
                         parse_int_in(k, v, 1, i64::from(MAX_PAGE_PARTITIONS))? as u32
                 }
-                "records" => s.records = parse_positive_u64(k, v)?,
-                "keys" => s.keys = parse_positive_u64(k, v)?,
+                "records" => s.records = parse_int_in(k, v, 1, MAX_PAGE_RECORDS as i64)? as u64,
+                "keys" => s.keys = parse_int_in(k, v, 1, i64::from(u32::MAX))? as u64,
                 "produce" => s.produce_per_sec = parse_rate(k, v)?,
                 "consume" => s.consume_per_sec = parse_rate(k, v)?,
                 "maxpoll" => {
@@ -1389,7 +1389,7 @@ mod tests {
         for (k, v, want) in [
             ("partitions", "0", "from 1 to 64"),
             ("records", "x", "must be a whole number from 1"),
-            ("records", "1000000", "at most 200000"),
+            ("records", "1000000", "from 1 to 200000"),
             ("produce", "-1", "from 0.001 to"),
             ("commit", "maybe", "auto, auto-bg, sync"),
             ("ops", "step0", "step needs"),
