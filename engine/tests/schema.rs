@@ -1,0 +1,505 @@
+//! Schema Registry / Avro compatibility, against the published cases.
+//!
+//! * `engine/testdata/schema_pairs.json`: the 136 reader/writer pair cases
+//!   of Apache Avro's Java test suite (`TestSchemaCompatibility*.java`) with
+//!   Java's verdict and, for the incompatible ones, Java's type, location
+//!   and message (`SCHEMA-REGISTRY.md` appendix A).
+//! * `engine/testdata/schema_modes.json`: Confluent's `AvroCompatibilityTest`
+//!   mode assertions (appendix C) plus the NONE level.
+//!
+//! Written once, run natively and, compiled to wasm, in headless Chromium
+//! (`cargo test -p kplay-engine --target wasm32-unknown-unknown --test
+//! schema`).
+
+use kplay_engine::schema::{
+    check_reader_writer, is_compatible, registry_messages, CompatibilityLevel, ParseError,
+    Previous, Schema,
+};
+use serde_json::Value;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+const PAIRS: &str = include_str!("../testdata/schema_pairs.json");
+const MODES: &str = include_str!("../testdata/schema_modes.json");
+
+fn parse(text: &str) -> Schema {
+    Schema::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+fn level(name: &str) -> CompatibilityLevel {
+    name.parse().unwrap()
+}
+
+/// (type, location, message) triples as Java reports them.
+fn found(reader: &Schema, writer: &Schema) -> Vec<(String, String, String)> {
+    check_reader_writer(reader, writer)
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.kind.as_str().to_string(), i.location, i.message))
+        .collect()
+}
+
+#[test]
+fn all_136_avro_pair_cases_match_java() {
+    let cases: Vec<Value> = serde_json::from_str(PAIRS).unwrap();
+    assert_eq!(cases.len(), 136);
+    let mut exact = 0;
+    let mut failures = Vec::new();
+    for case in &cases {
+        let id = case["id"].as_str().unwrap();
+        let reader = parse(case["reader"].as_str().unwrap());
+        let writer = parse(case["writer"].as_str().unwrap());
+        let got = found(&reader, &writer);
+        if case["compatible"].as_bool().unwrap() {
+            if !got.is_empty() {
+                failures.push(format!("{id}: expected compatible, got {got:?}"));
+            }
+            continue;
+        }
+        let want: Vec<(String, String, String)> = case["incompatibilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["type"].as_str().unwrap().to_string(),
+                    i["location"].as_str().unwrap().to_string(),
+                    i["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        if got == want {
+            if case["java_test_asserts_details"].as_bool() == Some(true) {
+                exact += 1;
+            }
+        } else {
+            failures.push(format!("{id}: expected {want:?}, got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Every case whose Java test asserts type, location and message.
+    assert_eq!(exact, 63);
+}
+
+#[test]
+fn confluent_mode_assertions() {
+    let data: Value = serde_json::from_str(MODES).unwrap();
+    let schemas = data["schemas"].as_object().unwrap();
+    let cases = data["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 33);
+    let mut failures = Vec::new();
+    for case in cases {
+        let get = |name: &Value| parse(schemas[name.as_str().unwrap()].as_str().unwrap());
+        let new = get(&case["new"]);
+        let previous: Vec<Schema> = case["previous"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(get)
+            .collect();
+        let prev: Vec<Previous<'_>> = previous
+            .iter()
+            .map(|schema| Previous {
+                schema,
+                version: None,
+            })
+            .collect();
+        let messages = is_compatible(level(case["level"].as_str().unwrap()), &new, &prev);
+        if messages.is_empty() != case["compatible"].as_bool().unwrap() {
+            failures.push(format!("{case}: got {messages:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+const SCHEMA1: &str =
+    r#"{"type":"record","name":"myrecord","fields":[{"type":"string","name":"f1"}]}"#;
+const SCHEMA2: &str = r#"{"type":"record","name":"myrecord","fields":[{"type":"string","name":"f1"}, {"type":"string","name":"f2", "default": "foo"}]}"#;
+const SCHEMA3: &str = r#"{"type":"record","name":"myrecord","fields":[{"type":"string","name":"f1"}, {"type":"string","name":"f2"}]}"#;
+
+#[test]
+fn backward_409_details_are_confluents_strings() {
+    // RestApiCompatibilityTest.testCompatibility: schema1 then schema3 (the
+    // reference's §3 example).
+    let (s1, s3) = (parse(SCHEMA1), parse(SCHEMA3));
+    let messages = registry_messages(
+        CompatibilityLevel::Backward,
+        &s3,
+        &[Previous {
+            schema: &s1,
+            version: Some(1),
+        }],
+    );
+    assert_eq!(
+        messages,
+        vec![
+            "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'f2' at path '/fields/1' in the new schema has no default value and is missing in the old schema', additionalInfo:'f2'}".to_string(),
+            "{oldSchemaVersion: 1}".to_string(),
+            r#"{oldSchema: '{"type":"record","name":"myrecord","fields":[{"name":"f1","type":"string"}]}'}"#.to_string(),
+            "{validateFields: 'false', compatibility: 'BACKWARD'}".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn forward_swaps_the_labels_and_full_lists_old_reads_new_first() {
+    let (s1, s3) = (parse(SCHEMA1), parse(SCHEMA3));
+    // FORWARD: the old schema (s3, with f2 required) reads the new one's (s1)
+    // data: "old" is the reader.
+    let prev = [Previous {
+        schema: &s3,
+        version: Some(4),
+    }];
+    let fwd = is_compatible(CompatibilityLevel::Forward, &s1, &prev);
+    assert_eq!(fwd.len(), 3);
+    assert!(
+        fwd[0].contains("in the old schema has no default value and is missing in the new schema")
+    );
+    assert_eq!(fwd[1], "{oldSchemaVersion: 4}");
+    // FULL from s1 to s3: new (s3) reads old (s1) fails; old reads new is fine.
+    let prev = [Previous {
+        schema: &s1,
+        version: Some(1),
+    }];
+    let full = is_compatible(CompatibilityLevel::Full, &s3, &prev);
+    assert_eq!(full.len(), 3);
+    assert!(
+        full[0].contains("in the new schema has no default value and is missing in the old schema")
+    );
+    // A type change fails both ways: old-reads-new first, without schema.
+    let a = parse(r#"{"type":"record","name":"R","fields":[{"name":"x","type":"int"}]}"#);
+    let b = parse(r#"{"type":"record","name":"R","fields":[{"name":"x","type":"string"}]}"#);
+    let both = is_compatible(
+        CompatibilityLevel::Full,
+        &b,
+        &[Previous {
+            schema: &a,
+            version: Some(1),
+        }],
+    );
+    assert_eq!(
+        both,
+        vec![
+            "{errorType:'TYPE_MISMATCH', description:'The type (path '/fields/0/type') of a field in the old schema does not match with the new schema', additionalInfo:'reader type: INT not compatible with writer type: STRING'}".to_string(),
+            "{errorType:'TYPE_MISMATCH', description:'The type (path '/fields/0/type') of a field in the new schema does not match with the old schema', additionalInfo:'reader type: STRING not compatible with writer type: INT'}".to_string(),
+            "{oldSchemaVersion: 1}".to_string(),
+            r#"{oldSchema: '{"type":"record","name":"R","fields":[{"name":"x","type":"int"}]}'}"#.to_string(),
+        ]
+    );
+}
+
+#[test]
+fn transitive_reports_the_newest_failing_version_only() {
+    let (s1, s2, s3) = (parse(SCHEMA1), parse(SCHEMA2), parse(SCHEMA3));
+    let prev = [
+        Previous {
+            schema: &s1,
+            version: Some(1),
+        },
+        Previous {
+            schema: &s2,
+            version: Some(2),
+        },
+    ];
+    // BACKWARD checks only v2 (fine); BACKWARD_TRANSITIVE finds v1.
+    assert!(is_compatible(CompatibilityLevel::Backward, &s3, &prev).is_empty());
+    let t = is_compatible(CompatibilityLevel::BackwardTransitive, &s3, &prev);
+    assert_eq!(t[1], "{oldSchemaVersion: 1}");
+    assert!(is_compatible(CompatibilityLevel::None, &s3, &prev).is_empty());
+}
+
+#[test]
+fn every_message_kind_formats_like_difference_java() {
+    let fixed8 = parse(r#"{"type":"fixed","name":"F","size":8}"#);
+    let fixed4 = parse(r#"{"type":"fixed","name":"G","size":4}"#);
+    let m = is_compatible(
+        CompatibilityLevel::Backward,
+        &fixed8,
+        &[Previous {
+            schema: &fixed4,
+            version: None,
+        }],
+    );
+    assert_eq!(m[0], "{errorType:'NAME_MISMATCH', description:'The name of the schema has changed (path '/name')', additionalInfo:'expected: G'}");
+    assert_eq!(m[1], "{errorType:'FIXED_SIZE_MISMATCH', description:'The size of FIXED type field at path '/size' in the new schema does not match with the old schema', additionalInfo:'expected: 4, found: 8'}");
+    // No version: no {oldSchemaVersion} item (a bare ParsedSchema).
+    assert_eq!(
+        m[2],
+        r#"{oldSchema: '{"type":"fixed","name":"G","size":4}'}"#
+    );
+    let e2 = parse(r#"{"type":"enum","name":"E","symbols":["A","B"]}"#);
+    let e3 = parse(r#"{"type":"enum","name":"E","symbols":["A","B","C","D"]}"#);
+    let m = is_compatible(
+        CompatibilityLevel::Backward,
+        &e2,
+        &[Previous {
+            schema: &e3,
+            version: None,
+        }],
+    );
+    assert_eq!(m[0], "{errorType:'MISSING_ENUM_SYMBOLS', description:'The new schema is missing enum symbols '[C, D]' at path '/symbols' in the old schema', additionalInfo:'[C, D]'}");
+    let u1 = parse(r#"["null","string"]"#);
+    let u2 = parse(r#"["null","string","int"]"#);
+    let m = is_compatible(
+        CompatibilityLevel::Backward,
+        &u1,
+        &[Previous {
+            schema: &u2,
+            version: None,
+        }],
+    );
+    assert_eq!(m[0], "{errorType:'MISSING_UNION_BRANCH', description:'The new schema is missing a type inside a union field at path '/2' in the old schema', additionalInfo:'reader union lacking writer type: INT'}");
+}
+
+#[test]
+fn named_types_are_compared_by_definition_and_aliases() {
+    // A reference in one schema and an inline definition in the other.
+    let reader = parse(
+        r#"{"type":"record","name":"R","fields":[
+            {"name":"a","type":{"type":"fixed","name":"F","size":4}},
+            {"name":"b","type":"F"}]}"#,
+    );
+    let writer = parse(
+        r#"{"type":"record","name":"R","fields":[
+            {"name":"b","type":{"type":"fixed","name":"F","size":4}},
+            {"name":"a","type":"F"}]}"#,
+    );
+    assert!(found(&reader, &writer).is_empty());
+    // The same name, defined differently in the two versions.
+    let writer8 = parse(
+        r#"{"type":"record","name":"R","fields":[
+            {"name":"b","type":{"type":"fixed","name":"F","size":8}},
+            {"name":"a","type":"F"}]}"#,
+    );
+    let got = found(&reader, &writer8);
+    // The pair (F, F) is memoised: the second field gets the first's result,
+    // location included, as in Java.
+    assert_eq!(
+        got,
+        vec![
+            (
+                "FIXED_SIZE_MISMATCH".into(),
+                "/fields/0/type/size".into(),
+                "expected: 8, found: 4".into()
+            ),
+            (
+                "FIXED_SIZE_MISMATCH".into(),
+                "/fields/0/type/size".into(),
+                "expected: 8, found: 4".into()
+            ),
+        ]
+    );
+    // A renamed record with the old full name as an alias reads the old data.
+    let old = parse(r#"{"type":"record","name":"Old","namespace":"ns","fields":[]}"#);
+    let renamed = parse(r#"{"type":"record","name":"New","aliases":["ns.Old"],"fields":[]}"#);
+    assert!(found(&renamed, &old).is_empty());
+    let unaliased = parse(r#"{"type":"record","name":"New","fields":[]}"#);
+    assert_eq!(found(&unaliased, &old)[0].2, "expected: ns.Old");
+    // Logical types are ignored: decimal precision may change.
+    let d1 = parse(r#"{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}"#);
+    let d2 = parse(r#"{"type":"bytes","logicalType":"decimal","precision":9,"scale":3}"#);
+    assert!(found(&d1, &d2).is_empty());
+}
+
+#[test]
+fn an_ambiguous_field_alias_is_javas_exception() {
+    let reader = parse(
+        r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int","aliases":["b"]}]}"#,
+    );
+    let writer = parse(
+        r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"}]}"#,
+    );
+    let err = check_reader_writer(&reader, &writer).unwrap_err();
+    assert!(err.to_string().starts_with(
+        "Reader record field a type:INT pos:0 matches multiple fields in writer record schema {"
+    ));
+    let m = is_compatible(
+        CompatibilityLevel::Backward,
+        &reader,
+        &[Previous {
+            schema: &writer,
+            version: Some(1),
+        }],
+    );
+    assert!(
+        m[0].starts_with("Unexpected exception during compatibility check: Reader record field a")
+    );
+}
+
+#[test]
+fn canonical_string_is_javas_to_string() {
+    // Reference §F: Java's Schema.toString() of schema2 and schema6.
+    assert_eq!(
+        parse(SCHEMA2).canonical_string(),
+        r#"{"type":"record","name":"myrecord","fields":[{"name":"f1","type":"string"},{"name":"f2","type":"string","default":"foo"}]}"#
+    );
+    let s6 = r#"{"type":"record","name":"myrecord","fields":[{"type":["null", "string"],"name":"f1", "doc":"doc of f1"}]}"#;
+    assert_eq!(
+        parse(s6).canonical_string(),
+        r#"{"type":"record","name":"myrecord","fields":[{"name":"f1","type":["null","string"],"doc":"doc of f1"}]}"#
+    );
+    // Named types: defined once, then referenced; namespaces inherited.
+    let s = parse(
+        r#"{"type":"record","name":"a.R","fields":[{"name":"x","type":{"type":"enum","name":"E","symbols":["A"]}},
+            {"name":"y","type":"E"},{"name":"z","type":{"type":"fixed","name":"b.F","size":2}},{"name":"w","type":"b.F"}]}"#,
+    );
+    assert_eq!(
+        s.canonical_string(),
+        r#"{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":{"type":"enum","name":"E","symbols":["A"]}},{"name":"y","type":"E"},{"name":"z","type":{"type":"fixed","name":"F","namespace":"b","size":2}},{"name":"w","type":"b.F"}]}"#
+    );
+    // Re-parsing the canonical string gives the same string.
+    assert_eq!(
+        parse(&s.canonical_string()).canonical_string(),
+        s.canonical_string()
+    );
+}
+
+fn parse_err(text: &str) -> String {
+    match Schema::parse(text) {
+        Ok(s) => panic!("{text} parsed as {s}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn parse_errors_use_javas_messages() {
+    assert_eq!(parse_err(r#""Foo""#), r#"Undefined name: "Foo""#);
+    assert_eq!(
+        parse_err(r#"{"type":"strnig"}"#),
+        r#"A schema "type" MUST be a primitive type or one of "enum", "fixed", "record", "error", "array" or "map"."#
+    );
+    assert_eq!(parse_err(r#"{"name":"x"}"#), r#"No type: {"name":"x"}"#);
+    assert_eq!(
+        parse_err(r#"{"type":"record","name":"R"}"#),
+        r#"Record has no fields: {"name":"R","type":"record"}"#
+    );
+    assert_eq!(
+        parse_err(
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]}"#
+        ),
+        r#"Invalid default for field a: "x" not a "int""#
+    );
+    assert_eq!(
+        parse_err(
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string","default":null}]}"#
+        ),
+        r#"Invalid default for field a: null not a "string""#
+    );
+    assert_eq!(
+        parse_err(r#"{"type":"enum","name":"E","symbols":["A","A"]}"#),
+        "Duplicate enum symbol: A"
+    );
+    assert_eq!(
+        parse_err(r#"{"type":"enum","name":"E","symbols":["A"],"default":"B"}"#),
+        "The Enum Default: B is not in the enum symbol set: [A]"
+    );
+    assert_eq!(
+        parse_err(r#"{"type":"fixed","name":"F"}"#),
+        r#"Invalid or no size: {"name":"F","type":"fixed"}"#
+    );
+    assert_eq!(
+        parse_err(r#"{"type":"record","name":"1R","fields":[]}"#),
+        "Illegal initial character: 1R"
+    );
+    assert_eq!(
+        parse_err(r#"{"type":"record","name":"int","fields":[]}"#),
+        "Schemas may not be named after primitives: int"
+    );
+    assert_eq!(parse_err(r#"["int","int"]"#), "Duplicate in union:int");
+    assert_eq!(
+        parse_err(r#"["int",["long"]]"#),
+        r#"Nested union: ["int",["long"]]"#
+    );
+    assert_eq!(
+        parse_err(
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"enum","name":"R","symbols":["A"]}}]}"#
+        ),
+        "Can't redefine: R"
+    );
+    assert_eq!(parse_err("42"), "Schema not yet supported: 42");
+    assert!(parse_err("{").starts_with("invalid JSON: "));
+    // Valid: a union default may match any branch (Avro 1.12), null on a
+    // nullable field, a textual NaN default of a double.
+    parse(
+        r#"{"type":"record","name":"R","fields":[{"name":"a","type":["null","int"],"default":3}]}"#,
+    );
+    parse(
+        r#"{"type":"record","name":"R","fields":[{"name":"a","type":"double","default":"NaN"}]}"#,
+    );
+}
+
+#[test]
+fn recursive_and_namespaced_references_resolve() {
+    let s = parse(
+        r#"{"type":"record","name":"Node","namespace":"t","fields":[
+            {"name":"children","type":{"type":"array","items":"Node"}},
+            {"name":"next","type":["null","t.Node"],"default":null}]}"#,
+    );
+    assert_eq!(s.full_name(), "t.Node");
+    assert!(found(&s, &s).is_empty());
+}
+
+#[test]
+fn hostile_schemas_are_errors_not_panics() {
+    // Deep nesting: arrays of arrays, 1 000 levels, and 10 000 unions.
+    let deep = format!(
+        "{}\"int\"{}",
+        r#"{"type":"array","items":"#.repeat(1000),
+        "}".repeat(1000)
+    );
+    assert!(matches!(
+        Schema::parse(&deep),
+        Err(ParseError::TooDeep { .. })
+    ));
+    let deep_union = format!("{}\"int\"{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert!(matches!(
+        Schema::parse(&deep_union),
+        Err(ParseError::TooDeep { .. })
+    ));
+    // Just under the limit parses.
+    let ok = format!(
+        "{}\"int\"{}",
+        r#"{"type":"array","items":"#.repeat(99),
+        "}".repeat(99)
+    );
+    assert!(Schema::parse(&ok).is_ok());
+    // 1 MB of JSON: over the size limit.
+    let mut big = String::from(r#"{"type":"record","name":"R","fields":["#);
+    let mut i = 0;
+    while big.len() <= 1 << 20 {
+        if i > 0 {
+            big.push(',');
+        }
+        big.push_str(&format!(r#"{{"name":"f{i}","type":"long","default":0}}"#));
+        i += 1;
+    }
+    big.push_str("]}");
+    assert!(matches!(
+        Schema::parse(&big),
+        Err(ParseError::TooLarge { .. })
+    ));
+    // Half of it is a valid 20 000-field record, parsed and checked quickly.
+    let cut = big[..big.len() / 2].rfind(",{").unwrap();
+    let half = format!("{}]}}", &big[..cut]);
+    let wide = parse(&half);
+    assert!(found(&wide, &wide).is_empty());
+    // A reference cycle through names is legal (recursion); an undefined
+    // name, a forward reference, and unknown types are errors.
+    parse(
+        r#"{"type":"record","name":"A","fields":[{"name":"b","type":{"type":"record","name":"B","fields":[{"name":"a","type":["null","A"]}]}}]}"#,
+    );
+    assert_eq!(
+        parse_err(
+            r#"{"type":"record","name":"A","fields":[{"name":"b","type":"B"},{"name":"c","type":{"type":"record","name":"B","fields":[]}}]}"#
+        ),
+        r#"Undefined name: "B""#
+    );
+    assert!(Schema::parse(r#"{"type":"decimal"}"#).is_err());
+    assert!(Schema::parse(r#"{"type":{"type":"int"}}"#).is_err());
+    assert!(Schema::parse("null").is_err());
+    assert!(Schema::parse("").is_err());
+    assert!(Schema::parse(r#"{"type":"fixed","name":"F","size":-1}"#).is_err());
+    assert!(Schema::parse(r#"{"type":"fixed","name":"F","size":99999999999}"#).is_err());
+}
