@@ -12,8 +12,8 @@
 //! schema`).
 
 use kplay_engine::schema::{
-    check_reader_writer, is_compatible, registry_messages, CompatibilityLevel, ParseError,
-    Previous, Schema,
+    check_reader_writer, is_compatible, registry_messages, CompatibilityLevel, ConflictCode,
+    ParseError, Previous, Registered, Registry, RegistryError, Schema, SubjectNameStrategy,
 };
 use serde_json::Value;
 #[cfg(target_arch = "wasm32")]
@@ -502,4 +502,120 @@ fn hostile_schemas_are_errors_not_panics() {
     assert!(Schema::parse("").is_err());
     assert!(Schema::parse(r#"{"type":"fixed","name":"F","size":-1}"#).is_err());
     assert!(Schema::parse(r#"{"type":"fixed","name":"F","size":99999999999}"#).is_err());
+}
+
+#[test]
+fn registry_refuses_with_confluents_409_body() {
+    let mut reg = Registry::new();
+    let subject = SubjectNameStrategy::TopicName
+        .subject("testSubject", false, &parse(SCHEMA1))
+        .unwrap();
+    assert_eq!(subject, "testSubject-value");
+    let v1 = reg.register("testSubject", SCHEMA1).unwrap();
+    assert_eq!((v1.id, v1.version, v1.existing), (1, 1, false));
+    let err = reg.register("testSubject", SCHEMA3).unwrap_err();
+    assert_eq!(err.http_status(), 409);
+    // The reference's §3 example, byte for byte.
+    assert_eq!(
+        err.body(ConflictCode::Legacy409),
+        r#"{"error_code":409,"message":"Schema being registered is incompatible with an earlier schema for subject \"testSubject\", details: [{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'f2' at path '/fields/1' in the new schema has no default value and is missing in the old schema', additionalInfo:'f2'}, {oldSchemaVersion: 1}, {oldSchema: '{\"type\":\"record\",\"name\":\"myrecord\",\"fields\":[{\"name\":\"f1\",\"type\":\"string\"}]}'}, {validateFields: 'false', compatibility: 'BACKWARD'}]"}"#
+    );
+    assert!(err
+        .body(ConflictCode::Code40901)
+        .starts_with(r#"{"error_code":40901,"#));
+    // Nothing was registered.
+    assert_eq!(reg.versions("testSubject").len(), 1);
+}
+
+#[test]
+fn registry_ids_versions_levels_and_soft_delete() {
+    let mut reg = Registry::new();
+    let a = reg.register("orders-value", SCHEMA1).unwrap();
+    // The identical schema (other whitespace and key order) is the same id
+    // and version, without a check.
+    let spaced = r#"{ "name": "myrecord", "type": "record", "fields": [ {"name": "f1", "type": "string"} ] }"#;
+    assert_eq!(
+        reg.register("orders-value", spaced).unwrap(),
+        Registered {
+            id: 1,
+            version: 1,
+            existing: true
+        }
+    );
+    // Under another subject: the same global id, version 1 there.
+    let other = reg.register("audit-value", SCHEMA1).unwrap();
+    assert_eq!((other.id, other.version), (a.id, 1));
+    let b = reg.register("orders-value", SCHEMA2).unwrap();
+    assert_eq!((b.id, b.version), (2, 2));
+    // BACKWARD (global default) lets schema3 in after schema2 …
+    assert!(reg
+        .test_compatibility("orders-value", &parse(SCHEMA3))
+        .is_empty());
+    // … but not at the subject's BACKWARD_TRANSITIVE.
+    reg.set_subject_level("orders-value", Some(CompatibilityLevel::BackwardTransitive));
+    assert_eq!(
+        reg.level("orders-value"),
+        CompatibilityLevel::BackwardTransitive
+    );
+    assert_eq!(reg.level("audit-value"), CompatibilityLevel::Backward);
+    let err = reg.register("orders-value", SCHEMA3).unwrap_err();
+    assert!(matches!(err, RegistryError::Incompatible { .. }));
+    // Soft-delete version 1: it is no longer compared, and its number is
+    // not reused.
+    reg.delete_version("orders-value", 1).unwrap();
+    let c = reg.register("orders-value", SCHEMA3).unwrap();
+    assert_eq!((c.id, c.version), (3, 3));
+    assert!(reg.version("orders-value", 1).is_none());
+    assert_eq!(reg.latest("orders-value").unwrap().0.version, 3);
+    assert_eq!(
+        reg.delete_version("orders-value", 1),
+        Err(RegistryError::VersionNotFound(1))
+    );
+    assert_eq!(reg.delete_subject("orders-value").unwrap(), vec![2, 3]);
+    assert_eq!(reg.subjects(), vec!["audit-value"]);
+    assert!(matches!(
+        reg.delete_subject("orders-value"),
+        Err(RegistryError::SubjectNotFound(_))
+    ));
+    // After a soft delete of everything, anything goes; the next version is 4.
+    let d = reg.register("orders-value", r#""string""#).unwrap();
+    assert_eq!(d.version, 4);
+    // Checking against one version.
+    let msgs = reg
+        .test_compatibility_with_version("audit-value", &parse(SCHEMA3), 1)
+        .unwrap();
+    assert_eq!(msgs[1], "{oldSchemaVersion: 1}");
+    // An invalid schema is a 422.
+    let bad = reg.register("x-value", r#"{"type":"nope"}"#).unwrap_err();
+    assert_eq!(bad.http_status(), 422);
+    assert!(bad
+        .body(ConflictCode::Legacy409)
+        .starts_with(r#"{"error_code":42201,"#));
+}
+
+#[test]
+fn subject_name_strategies() {
+    let rec = parse(r#"{"type":"record","name":"Order","namespace":"shop","fields":[]}"#);
+    assert_eq!(
+        SubjectNameStrategy::TopicName
+            .subject("orders", true, &rec)
+            .unwrap(),
+        "orders-key"
+    );
+    assert_eq!(
+        SubjectNameStrategy::RecordName
+            .subject("orders", false, &rec)
+            .unwrap(),
+        "shop.Order"
+    );
+    assert_eq!(
+        SubjectNameStrategy::TopicRecordName
+            .subject("orders", false, &rec)
+            .unwrap(),
+        "orders-shop.Order"
+    );
+    let err = SubjectNameStrategy::RecordName
+        .subject("orders", true, &parse(r#""string""#))
+        .unwrap_err();
+    assert_eq!(err, "In configuration key.subject.name.strategy = io.confluent.kafka.serializers.subject.RecordNameStrategy, the message key must only be a record schema");
 }

@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | [`parse`] | Avro schemas parsed over `serde_json`, with Java's `SchemaParseException` messages, names/namespaces/aliases, references, recursion, defaults validated | [`Schema::parse`], [`Schema::canonical_string`], [`ParseError`] |
 //! | [`compat`] | a port of Java's `SchemaCompatibility.checkReaderWriterCompatibility`: types, messages and JSON-pointer locations in Java's order | [`check_reader_writer`], [`Incompatibility`] |
+//! | [`registry`] | an in-memory registry: subjects (`TopicNameStrategy`, `RecordNameStrategy`, `TopicRecordNameStrategy`), versions, global ids, levels, soft delete, the 409 body | [`Registry`], [`RegistryError`] |
 //! | [`confluent`] | Confluent's levels, which versions each compares with and in which direction, and the `details` strings | [`CompatibilityLevel`], [`is_compatible`], [`registry_messages`] |
 //!
 //! ## Example
@@ -29,9 +30,13 @@
 pub mod compat;
 pub mod confluent;
 pub mod parse;
+pub mod registry;
 
 pub use compat::{check_reader_writer, CheckError, Incompatibility, IncompatibilityType};
 pub use confluent::{
     is_compatible, registry_messages, CompatibilityLevel, InvalidCompatibilityLevel, Previous,
 };
 pub use parse::{ParseError, Schema, SchemaType};
+pub use registry::{
+    ConflictCode, Registered, Registry, RegistryError, SubjectNameStrategy, VersionEntry,
+};
