@@ -12,8 +12,10 @@
 //! schema`).
 
 use kplay_engine::schema::{
-    check_reader_writer, is_compatible, registry_messages, CompatibilityLevel, ConflictCode,
-    ParseError, Previous, Registered, Registry, RegistryError, Schema, SubjectNameStrategy,
+    check_reader_writer, decode, decode_with, deserialize, encode, frame, is_compatible,
+    registry_messages, serialize, unframe, AvroValue, CompatibilityLevel, ConflictCode,
+    DecodeError, ParseError, Previous, Registered, Registry, RegistryError, Schema,
+    SubjectNameStrategy,
 };
 use serde_json::Value;
 #[cfg(target_arch = "wasm32")]
@@ -618,4 +620,252 @@ fn subject_name_strategies() {
         .subject("orders", true, &parse(r#""string""#))
         .unwrap_err();
     assert_eq!(err, "In configuration key.subject.name.strategy = io.confluent.kafka.serializers.subject.RecordNameStrategy, the message key must only be a record schema");
+}
+
+fn read_as(writer: &str, reader: &str, value: &AvroValue) -> Result<AvroValue, DecodeError> {
+    let (w, r) = (parse(writer), parse(reader));
+    let bytes = encode(&w, value).unwrap();
+    assert_eq!(
+        decode(&w, &bytes).as_ref(),
+        Ok(value),
+        "identity with the writer schema"
+    );
+    decode_with(&w, &r, &bytes)
+}
+
+fn sym(index: u32, symbol: &str) -> AvroValue {
+    AvroValue::Enum {
+        index,
+        symbol: symbol.into(),
+    }
+}
+
+#[test]
+fn avro_decoding_compatibility_cases() {
+    // Avro's TestSchemaCompatibility.DECODING_COMPATIBILITY_TEST_CASES
+    // (reference appendix D): writer value → reader value.
+    let one = AvroValue::Int(1);
+    assert_eq!(read_as(r#""int""#, r#""int""#, &one), Ok(AvroValue::Int(1)));
+    assert_eq!(
+        read_as(r#""int""#, r#""long""#, &one),
+        Ok(AvroValue::Long(1))
+    );
+    assert_eq!(
+        read_as(r#""int""#, r#""float""#, &one),
+        Ok(AvroValue::Float(1.0))
+    );
+    assert_eq!(
+        read_as(r#""int""#, r#""double""#, &one),
+        Ok(AvroValue::Double(1.0))
+    );
+    // Precision loss of int → float, as in Java.
+    assert_eq!(
+        read_as(r#""int""#, r#""float""#, &AvroValue::Int((1 << 24) + 1)),
+        Ok(AvroValue::Float(16_777_216.0))
+    );
+    let ab = r#"{"type":"enum","name":"E","symbols":["A","B"]}"#;
+    let abc = r#"{"type":"enum","name":"E","symbols":["A","B","C"]}"#;
+    let bc = r#"{"type":"enum","name":"E","symbols":["B","C"]}"#;
+    assert_eq!(read_as(ab, abc, &sym(0, "A")), Ok(sym(0, "A")));
+    assert_eq!(read_as(abc, ab, &sym(0, "A")), Ok(sym(0, "A")));
+    assert_eq!(read_as(abc, bc, &sym(1, "B")), Ok(sym(0, "B")));
+    let abc_def = r#"{"type":"enum","name":"E","symbols":["A","B","C"],"default":"A"}"#;
+    let ab_def = r#"{"type":"enum","name":"E","symbols":["A","B"],"default":"A"}"#;
+    assert_eq!(read_as(abc_def, ab_def, &sym(2, "C")), Ok(sym(0, "A")));
+    let s = AvroValue::Union {
+        index: 1,
+        value: Box::new(AvroValue::String("the string".into())),
+    };
+    assert_eq!(
+        read_as(r#"["int","string"]"#, r#""string""#, &s),
+        Ok(AvroValue::String("the string".into()))
+    );
+    assert_eq!(
+        read_as(r#"["int","string"]"#, r#"["string"]"#, &s),
+        Ok(AvroValue::Union {
+            index: 0,
+            value: Box::new(AvroValue::String("the string".into()))
+        })
+    );
+}
+
+const USER_V1: &str = r#"{"type":"record","name":"User","fields":[{"name":"id","type":"long"},{"name":"name","type":"string"}]}"#;
+const USER_V2: &str = r#"{"type":"record","name":"User","fields":[{"name":"id","type":"long"},{"name":"name","type":"string"},{"name":"email","type":["null","string"],"default":null}]}"#;
+const USER_V3: &str = r#"{"type":"record","name":"User","fields":[{"name":"id","type":"long"},{"name":"name","type":"string"},{"name":"region","type":"string"}]}"#;
+
+fn alice() -> AvroValue {
+    AvroValue::Record(vec![
+        ("id".into(), AvroValue::Long(42)),
+        ("name".into(), AvroValue::String("alice".into())),
+    ])
+}
+
+#[test]
+fn wire_format_round_trip_fills_defaults() {
+    // Reference appendix E.
+    let mut reg = Registry::new();
+    let id = reg.register("users-value", USER_V1).unwrap().id;
+    let bytes = serialize(&reg, id, &alice()).unwrap();
+    assert_eq!(
+        bytes,
+        [0, 0, 0, 0, 1, 0x54, 0x0a, b'a', b'l', b'i', b'c', b'e']
+    );
+    assert_eq!(unframe(&bytes), Ok((1, &bytes[5..])));
+    assert_eq!(frame(1, &bytes[5..]), bytes);
+    let v2 = parse(USER_V2);
+    let read = deserialize(&reg, &v2, &bytes).unwrap();
+    assert_eq!(
+        read,
+        AvroValue::Record(vec![
+            ("id".into(), AvroValue::Long(42)),
+            ("name".into(), AvroValue::String("alice".into())),
+            (
+                "email".into(),
+                AvroValue::Union {
+                    index: 0,
+                    value: Box::new(AvroValue::Null)
+                }
+            ),
+        ])
+    );
+    assert_eq!(
+        read.to_json_string(),
+        r#"{"id":42,"name":"alice","email":null}"#
+    );
+    // Seed 002's incident: a consumer on a version with a required field
+    // nobody writes cannot read anything.
+    let v3 = parse(USER_V3);
+    assert_eq!(
+        deserialize(&reg, &v3, &bytes).unwrap_err().to_string(),
+        "org.apache.avro.AvroTypeException: Found User, expecting User, missing required field region"
+    );
+    assert_eq!(
+        deserialize(&reg, &v2, &[1, 0, 0, 0, 1]),
+        Err(DecodeError::UnknownMagicByte)
+    );
+    assert_eq!(
+        deserialize(&reg, &v2, &frame(7, &bytes[5..])),
+        Err(DecodeError::SchemaNotFound(7))
+    );
+    assert!(matches!(
+        deserialize(&reg, &v2, &bytes[..8]),
+        Err(DecodeError::Eof { .. })
+    ));
+}
+
+#[test]
+fn consumers_that_cannot_read_get_javas_errors() {
+    let err = |w: &str, r: &str, v: AvroValue| read_as(w, r, &v).unwrap_err().to_string();
+    assert_eq!(
+        err(r#""int""#, r#""string""#, AvroValue::Int(3)),
+        "org.apache.avro.AvroTypeException: Found int, expecting string"
+    );
+    let abc = r#"{"type":"enum","name":"E","symbols":["A","B","C"]}"#;
+    let ab = r#"{"type":"enum","name":"E","symbols":["A","B"]}"#;
+    assert_eq!(
+        err(abc, ab, sym(2, "C")),
+        "org.apache.avro.AvroTypeException: No match for C"
+    );
+    // Only the data that reaches a problem fails: "A" still reads.
+    assert_eq!(read_as(abc, ab, &sym(0, "A")), Ok(sym(0, "A")));
+    // T07: a nullable writer, a non-null reader: null fails, 5 reads.
+    let w = r#"{"type":"record","name":"Account","fields":[{"name":"age","type":["null","int"],"default":null}]}"#;
+    let r = r#"{"type":"record","name":"Account","fields":[{"name":"age","type":"int"}]}"#;
+    let with = |v: AvroValue, i: u32| {
+        AvroValue::Record(vec![(
+            "age".into(),
+            AvroValue::Union {
+                index: i,
+                value: Box::new(v),
+            },
+        )])
+    };
+    assert_eq!(
+        err(w, r, with(AvroValue::Null, 0)),
+        "org.apache.avro.AvroTypeException: Found null, expecting int"
+    );
+    assert_eq!(
+        read_as(w, r, &with(AvroValue::Int(5), 1)),
+        Ok(AvroValue::Record(vec![("age".into(), AvroValue::Int(5))]))
+    );
+    assert_eq!(
+        err(
+            r#"{"type":"fixed","name":"F","size":4}"#,
+            r#"{"type":"fixed","name":"F","size":8}"#,
+            AvroValue::Fixed(vec![1, 2, 3, 4])
+        ),
+        "org.apache.avro.AvroTypeException: Found F, expecting F"
+    );
+    assert_eq!(
+        err(r#""long""#, r#"["int","string"]"#, AvroValue::Long(1)),
+        "org.apache.avro.AvroTypeException: Found long, expecting union"
+    );
+}
+
+#[test]
+fn renames_with_aliases_and_writer_only_fields_resolve() {
+    // schema4 (f1 renamed f1_new with an alias) reads schema2's data; the
+    // writer-only f2 is skipped.
+    let w = parse(SCHEMA2);
+    let r = parse(
+        r#"{"type":"record","name":"renamed","aliases":["myrecord"],"fields":[{"type":"string","name":"f1_new","aliases":["f1"]},{"name":"n","type":{"type":"array","items":"int"},"default":[1,2]}]}"#,
+    );
+    let value = AvroValue::Record(vec![
+        ("f1".into(), AvroValue::String("x".into())),
+        ("f2".into(), AvroValue::String("y".into())),
+    ]);
+    let bytes = encode(&w, &value).unwrap();
+    assert_eq!(
+        decode_with(&w, &r, &bytes).unwrap().to_json_string(),
+        r#"{"f1_new":"x","n":[1,2]}"#
+    );
+}
+
+#[test]
+fn hostile_bytes_are_errors_not_panics() {
+    let s = parse(r#""string""#);
+    // A length of 2^62 with 3 bytes behind it.
+    let mut huge = vec![0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
+    huge.extend_from_slice(b"abc");
+    assert!(matches!(decode(&s, &huge), Err(DecodeError::Eof { .. })));
+    assert!(matches!(
+        decode(&s, &[0x03]),
+        Err(DecodeError::Malformed { .. })
+    ));
+    assert!(matches!(
+        decode(&parse(r#""long""#), &[0xff; 11]),
+        Err(DecodeError::Malformed { .. })
+    ));
+    // An array of nulls claiming 2^62 items: bounded, not a hang.
+    let nulls = parse(r#"{"type":"array","items":"null"}"#);
+    let many = [0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
+    assert!(matches!(
+        decode(&nulls, &many),
+        Err(DecodeError::TooLarge(_))
+    ));
+    // A recursive list 100 000 links deep: a depth error, not a stack overflow.
+    let list =
+        parse(r#"{"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]}]}"#);
+    assert!(matches!(
+        decode(&list, &vec![2u8; 100_000]),
+        Err(DecodeError::TooLarge(_))
+    ));
+    // Union index out of range.
+    assert_eq!(
+        decode(&parse(r#"["null","int"]"#), &[4]).unwrap_err().to_string(),
+        "org.apache.avro.AvroTypeException: Union branch index out of range: must be in [0, 2), but received 2"
+    );
+    // Random garbage against a rich schema never panics.
+    let rich = parse(USER_V2);
+    let mut x: u32 = 12345;
+    for len in 0..300 {
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                (x >> 16) as u8
+            })
+            .collect();
+        let _ = decode(&rich, &bytes);
+        let _ = decode_with(&rich, &parse(USER_V3), &bytes);
+    }
 }

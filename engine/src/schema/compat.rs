@@ -402,17 +402,24 @@ impl Checker<'_> {
             return Ok(Vec::new());
         };
         let mut result = Vec::new();
+        // `Schema.getField(name)`: the writer's fields by name.
+        let by_name = crate::sort::btree_map(
+            wfields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.name.as_str(), i)),
+        );
         location.push("fields".into());
         for (pos, rf) in rfields.iter().enumerate() {
             location.push(pos.to_string());
             // `lookupWriterField`: by name, then by each reader alias.
             let mut matches: Vec<usize> = Vec::new();
-            if let Some(i) = wfields.iter().position(|f| f.name == rf.name) {
-                matches.push(i);
+            if let Some(i) = by_name.get(rf.name.as_str()) {
+                matches.push(*i);
             }
             for alias in &rf.aliases {
-                if let Some(i) = wfields.iter().position(|f| &f.name == alias) {
-                    matches.push(i);
+                if let Some(i) = by_name.get(alias.as_str()) {
+                    matches.push(*i);
                 }
             }
             if matches.len() > 1 {

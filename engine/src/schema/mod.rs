@@ -9,6 +9,7 @@
 //! | [`parse`] | Avro schemas parsed over `serde_json`, with Java's `SchemaParseException` messages, names/namespaces/aliases, references, recursion, defaults validated | [`Schema::parse`], [`Schema::canonical_string`], [`ParseError`] |
 //! | [`compat`] | a port of Java's `SchemaCompatibility.checkReaderWriterCompatibility`: types, messages and JSON-pointer locations in Java's order | [`check_reader_writer`], [`Incompatibility`] |
 //! | [`registry`] | an in-memory registry: subjects (`TopicNameStrategy`, `RecordNameStrategy`, `TopicRecordNameStrategy`), versions, global ids, levels, soft delete, the 409 body | [`Registry`], [`RegistryError`] |
+//! | [`binary`] | Avro binary encoding, decoding with writer/reader resolution (defaults, promotions, enum defaults, unions) and Java's errors, Confluent's wire format | [`encode`], [`decode_with`], [`frame`], [`deserialize`], [`AvroValue`] |
 //! | [`confluent`] | Confluent's levels, which versions each compares with and in which direction, and the `details` strings | [`CompatibilityLevel`], [`is_compatible`], [`registry_messages`] |
 //!
 //! ## Example
@@ -27,11 +28,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod binary;
 pub mod compat;
 pub mod confluent;
 pub mod parse;
 pub mod registry;
+pub mod value;
 
+pub use binary::{
+    decode, decode_with, deserialize, encode, frame, serialize, unframe, DecodeError, EncodeError,
+    SerializeError,
+};
 pub use compat::{check_reader_writer, CheckError, Incompatibility, IncompatibilityType};
 pub use confluent::{
     is_compatible, registry_messages, CompatibilityLevel, InvalidCompatibilityLevel, Previous,
@@ -40,3 +47,4 @@ pub use parse::{ParseError, Schema, SchemaType};
 pub use registry::{
     ConflictCode, Registered, Registry, RegistryError, SubjectNameStrategy, VersionEntry,
 };
+pub use value::AvroValue;

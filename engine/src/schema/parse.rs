@@ -863,10 +863,13 @@ impl Parser {
         self.define(&named.name, id)?;
         let field_space = named.name.space.clone();
         let mut fields: Vec<Field> = Vec::new();
+        let mut positions: BTreeMap<String, usize> = BTreeMap::new();
         for f in field_nodes {
             let field = self.parse_field(f, field_space.as_deref(), depth)?;
-            if let Some(pos) = fields.iter().position(|x| x.name == field.name) {
-                let existing = &fields[pos];
+            if let Some(&pos) = positions.get(&field.name) {
+                let Some(existing) = fields.get(pos) else {
+                    continue;
+                };
                 let (ft, et) = (
                     self.type_of(field.ty).java_name(),
                     self.type_of(existing.ty).java_name(),
@@ -883,6 +886,7 @@ impl Parser {
                     pos
                 )));
             }
+            positions.insert(field.name.clone(), fields.len());
             fields.push(field);
         }
         let p = props(obj, SCHEMA_RESERVED, &[]);
