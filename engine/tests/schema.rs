@@ -869,3 +869,47 @@ fn hostile_bytes_are_errors_not_panics() {
         let _ = decode_with(&rich, &parse(USER_V3), &bytes);
     }
 }
+
+/// A ring of `n` records, each pointing at the next, the last at the first.
+fn ring(prefix: &str, n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        s.push_str(&format!(
+            r#"{{"type":"record","name":"{prefix}{i}","fields":[{{"name":"next","type":"#
+        ));
+    }
+    s.push_str(&format!("\"{prefix}0\""));
+    s.push_str(&"}]}".repeat(n));
+    s
+}
+
+#[test]
+fn coprime_recursive_rings_stop_at_the_depth_limit() {
+    // Reader and writer cycles of 29 and 31 records: 899 distinct pairs in
+    // one chain. Java would recurse through all of them; kplay stops at 256.
+    let (a, b) = (parse(&ring("A", 29)), parse(&ring("B", 31)));
+    let err = check_reader_writer(&a, &b).unwrap_err();
+    assert_eq!(err.to_string(), "schemas nest deeper than 256 levels");
+    let m = is_compatible(
+        CompatibilityLevel::Backward,
+        &a,
+        &[Previous {
+            schema: &b,
+            version: Some(1),
+        }],
+    );
+    assert_eq!(
+        m[0],
+        "Unexpected exception during compatibility check: schemas nest deeper than 256 levels"
+    );
+    // Equal rings terminate through the in-progress memo.
+    assert!(found(&a, &parse(&ring("A", 29))).is_empty());
+    // A namespace of null is inherited like a missing one.
+    let s = parse(
+        r#"{"type":"record","name":"R","namespace":"n","fields":[{"name":"e","type":{"type":"enum","name":"E","namespace":null,"symbols":["X"]}}]}"#,
+    );
+    assert!(s
+        .canonical_string()
+        .contains(r#"{"type":"enum","name":"E","symbols":["X"]}"#));
+    assert!(parse(&format!(r#"{{"type":"record","name":"W","namespace":"n","fields":[{{"name":"a","type":{}}},{{"name":"b","type":"n.E"}}]}}"#, r#"{"type":"enum","name":"E","namespace":null,"symbols":["X"]}"#)).full_name() == "n.W");
+}

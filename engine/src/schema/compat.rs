@@ -39,7 +39,7 @@ use super::parse::{Kind, NodeId, Schema, SchemaType};
 pub const MAX_INCOMPATIBILITIES: usize = 1000;
 
 /// Deepest chain of nested reader/writer pairs the checker follows.
-pub const MAX_CHECK_DEPTH: usize = 512;
+pub const MAX_CHECK_DEPTH: usize = 256;
 
 /// Java's `SchemaCompatibility.SchemaIncompatibilityType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -797,11 +797,9 @@ impl Parser {
         json: &Value,
         space: Option<&str>,
     ) -> Result<Named, ParseError> {
-        let own_space = obj.get("namespace").map(|v| v.as_str());
-        let space = match own_space {
-            Some(s) => s,
-            None => space,
-        };
+        // `parseName`: a missing (or non-text) namespace inherits the
+        // enclosing one; `""` means none.
+        let space = text(obj, "namespace").or(space);
         let name = Name::new(
             required_text(obj, json, "name", "No name in schema")?,
             space,
