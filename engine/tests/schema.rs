@@ -913,3 +913,30 @@ fn coprime_recursive_rings_stop_at_the_depth_limit() {
         .contains(r#"{"type":"enum","name":"E","symbols":["X"]}"#));
     assert!(parse(&format!(r#"{{"type":"record","name":"W","namespace":"n","fields":[{{"name":"a","type":{}}},{{"name":"b","type":"n.E"}}]}}"#, r#"{"type":"enum","name":"E","namespace":null,"symbols":["X"]}"#)).full_name() == "n.W");
 }
+
+#[test]
+fn values_from_json_and_back() {
+    let s = parse(USER_V2);
+    let v = AvroValue::from_json(
+        &s,
+        &serde_json::json!({"id": 7, "name": "bob", "email": "b@x"}),
+    )
+    .unwrap();
+    assert_eq!(
+        v.field("email"),
+        Some(&AvroValue::Union {
+            index: 1,
+            value: Box::new(AvroValue::String("b@x".into()))
+        })
+    );
+    assert_eq!(v.to_json_string(), r#"{"id":7,"name":"bob","email":"b@x"}"#);
+    // A missing field takes its default; a missing required field does not fit.
+    let d = AvroValue::from_json(&s, &serde_json::json!({"id": 7, "name": "bob"})).unwrap();
+    assert_eq!(d.to_json_string(), r#"{"id":7,"name":"bob","email":null}"#);
+    assert_eq!(
+        AvroValue::from_json(&s, &serde_json::json!({"id": 7})),
+        None
+    );
+    let bytes = encode(&s, &v).unwrap();
+    assert_eq!(decode(&s, &bytes), Ok(v));
+}

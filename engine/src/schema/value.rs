@@ -100,6 +100,14 @@ impl AvroValue {
         }
     }
 
+    /// A value of `schema` from JSON written the way field defaults are
+    /// (records and maps as objects, enums as symbols, bytes and fixed as
+    /// strings of `U+0000`–`U+00FF`, a union value bare: the first branch it
+    /// fits is taken). `None` if the JSON does not fit the schema.
+    pub fn from_json(schema: &Schema, json: &Value) -> Option<AvroValue> {
+        default_value(schema, schema.root(), json, 0)
+    }
+
     /// The value of a record field, if this is a record with that field.
     pub fn field(&self, name: &str) -> Option<&AvroValue> {
         match self {
