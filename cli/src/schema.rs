@@ -16,6 +16,9 @@
 //! problem, `{oldSchemaVersion: N}`, `{oldSchema: '…'}`, `{validateFields:
 //! 'false', compatibility: 'LEVEL'}`).
 //!
+//! Previous versions are parsed as the registry parses stored schemas,
+//! without validating defaults; NEW is validated like a new registration.
+//!
 //! A verdict, compatible or not, exits 0. A file that cannot be read or is
 //! not a valid schema is an error naming the file (exit 2).
 
@@ -66,10 +69,21 @@ enum Cmd {
     },
 }
 
-fn load(path: &Path) -> Result<Schema, String> {
+/// Read and parse a schema file; `validate_defaults` is off for registered
+/// versions, which Confluent parses leniently.
+fn load_with(path: &Path, validate_defaults: bool) -> Result<Schema, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read schema {}: {e}", path.display()))?;
-    Schema::parse(&text).map_err(|e| format!("{}: not a valid Avro schema: {e}", path.display()))
+    let parsed = if validate_defaults {
+        Schema::parse(&text)
+    } else {
+        Schema::parse_unvalidated(&text)
+    };
+    parsed.map_err(|e| format!("{}: not a valid Avro schema: {e}", path.display()))
+}
+
+fn load(path: &Path) -> Result<Schema, String> {
+    load_with(path, true)
 }
 
 pub(crate) fn run(args: Args) -> Result<(), String> {
@@ -131,7 +145,10 @@ fn compat(reader_path: &Path, writer_path: &Path, as_json: bool) -> Result<(), S
 fn check(level: &str, new_path: &Path, previous: &[PathBuf], as_json: bool) -> Result<(), String> {
     let level: CompatibilityLevel = level.parse().map_err(|e| format!("{e}"))?;
     let new = load(new_path)?;
-    let old: Vec<Schema> = previous.iter().map(|p| load(p)).collect::<Result<_, _>>()?;
+    let old: Vec<Schema> = previous
+        .iter()
+        .map(|p| load_with(p, false))
+        .collect::<Result<_, _>>()?;
     let prev: Vec<Previous<'_>> = old
         .iter()
         .zip(1u32..)

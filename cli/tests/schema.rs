@@ -231,3 +231,44 @@ fn invalid_schema_file_is_a_named_error() {
     assert_eq!(level.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&level.stderr).contains("Invalid compatibility level"));
 }
+
+#[test]
+fn previous_versions_are_parsed_leniently_like_stored_schemas() {
+    // A stored version with an invalid default (null on a string) still
+    // loads, and its default counts; the same text as NEW is refused.
+    let lenient = r#"{"type":"record","name":"myrecord","fields":[{"type":"string","name":"f1"},{"type":"string","name":"f2","default":null}]}"#;
+    let old = write("lenient-old.avsc", lenient);
+    let new = write("lenient-new.avsc", SCHEMA1);
+    let out = kplay(&[
+        "schema",
+        "check",
+        "--compatibility",
+        "FORWARD",
+        "--new",
+        new.to_str().unwrap(),
+        "--previous",
+        old.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json_of(&out)["compatible"], true);
+    let out = kplay(&[
+        "schema",
+        "check",
+        "--compatibility",
+        "FORWARD",
+        "--new",
+        old.to_str().unwrap(),
+        "--previous",
+        new.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("Invalid default for field f2: null not a \"string\""));
+}

@@ -422,6 +422,11 @@ fn parse_errors_use_javas_messages() {
     );
     assert_eq!(parse_err("42"), "Schema not yet supported: 42");
     assert!(parse_err("{").starts_with("invalid JSON: "));
+    // Stored schemas are parsed without validating defaults.
+    assert!(Schema::parse_unvalidated(
+        r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string","default":null}]}"#
+    )
+    .is_ok());
     // Valid: a union default may match any branch (Avro 1.12), null on a
     // nullable field, a textual NaN default of a double.
     parse(

@@ -332,6 +332,19 @@ impl Schema {
     /// Parse a schema from its JSON text, as Java's `new Schema.Parser()
     /// .parse(text)` does (defaults validated).
     pub fn parse(text: &str) -> Result<Self, ParseError> {
+        Self::parse_inner(text, true)
+    }
+
+    /// Parse without validating field defaults, as Confluent parses schemas
+    /// it has already stored (`Schema.Parser().setValidateDefaults(false)`;
+    /// only *new* schemas are validated, `schema.validate.new.schemas`). An
+    /// invalid default still counts as "has a default" for compatibility, as
+    /// in Java; a decoder that needs it reports the field as missing.
+    pub fn parse_unvalidated(text: &str) -> Result<Self, ParseError> {
+        Self::parse_inner(text, false)
+    }
+
+    fn parse_inner(text: &str, validate_defaults: bool) -> Result<Self, ParseError> {
         if text.len() > MAX_SCHEMA_BYTES {
             return Err(ParseError::TooLarge {
                 bytes: text.len(),
@@ -341,7 +354,10 @@ impl Schema {
         check_depth(text)?;
         let json: Value =
             serde_json::from_str(text).map_err(|e| ParseError::Json(e.to_string()))?;
-        let mut parser = Parser::default();
+        let mut parser = Parser {
+            validate_defaults,
+            ..Parser::default()
+        };
         let root = parser.parse(&json, None, 0)?;
         Ok(Self {
             nodes: parser.nodes,
@@ -667,6 +683,7 @@ fn required_text<'a>(
 struct Parser {
     nodes: Vec<Node>,
     names: BTreeMap<String, NodeId>,
+    validate_defaults: bool,
 }
 
 impl Parser {
@@ -956,7 +973,7 @@ impl Parser {
             }
         }
         validate_name(Some(&name))?;
-        if let Some(d) = &default {
+        if let Some(d) = default.as_ref().filter(|_| self.validate_defaults) {
             if !self.is_valid_default(ty, d, 0) {
                 let mut known = Vec::new();
                 let mut shown = String::new();
