@@ -492,6 +492,19 @@ fn hostile_schemas_are_errors_not_panics() {
     let half = format!("{}]}}", &big[..cut]);
     let wide = parse(&half);
     assert!(found(&wide, &wide).is_empty());
+    // Decoding a 20 000-field record with another reader stays linear.
+    let Some(AvroValue::Record(defaults)) = AvroValue::from_json(&wide, &serde_json::json!({}))
+    else {
+        panic!("defaults");
+    };
+    assert!(defaults.len() > 10_000);
+    let reader = parse(&format!(
+        r#"{}, {{"name":"extra","type":"int","default":5}}]}}"#,
+        &big[..cut]
+    ));
+    let bytes = encode(&wide, &AvroValue::Record(defaults)).unwrap();
+    let read = decode_with(&wide, &reader, &bytes).unwrap();
+    assert_eq!(read.field("extra"), Some(&AvroValue::Int(5)));
     // A reference cycle through names is legal (recursion); an undefined
     // name, a forward reference, and unknown types are errors.
     parse(

@@ -16,6 +16,8 @@
 //! Wire format (`schema-serializer` `SchemaId`): magic byte `0`, the schema
 //! id as 4 big-endian bytes, then the Avro body.
 
+use std::collections::BTreeMap;
+
 use super::parse::{Kind, NodeId, Schema, SchemaType};
 use super::registry::Registry;
 use super::value::{default_value, AvroValue, MAX_VALUE_DEPTH};
@@ -193,8 +195,14 @@ fn write(
             out.push(0);
         }
         (Kind::Record { fields, .. }, AvroValue::Record(values)) => {
-            for f in fields {
-                let Some((_, v)) = values.iter().find(|(k, _)| *k == f.name) else {
+            for (i, f) in fields.iter().enumerate() {
+                // Fields usually come in schema order: try the same position
+                // before searching.
+                let found = values
+                    .get(i)
+                    .filter(|(k, _)| *k == f.name)
+                    .or_else(|| values.iter().find(|(k, _)| *k == f.name));
+                let Some((_, v)) = found else {
                     return Err(EncodeError::MissingField {
                         field: f.name.clone(),
                         path: if path.is_empty() {
@@ -339,6 +347,7 @@ pub fn decode_with(
             pos: 0,
             items: 0,
         },
+        plans: BTreeMap::new(),
     };
     d.read(writer.root(), reader.root(), 0)
 }
@@ -347,6 +356,13 @@ struct Decoder<'a> {
     w: &'a Schema,
     r: &'a Schema,
     input: Input<'a>,
+    plans: BTreeMap<(NodeId, NodeId), std::rc::Rc<Plan>>,
+}
+
+/// A writer/reader record pair's resolution, see `Decoder::plan`.
+struct Plan {
+    targets: Vec<Option<usize>>,
+    missing: Option<String>,
 }
 
 fn promotable(w: SchemaType, r: SchemaType) -> bool {
@@ -383,42 +399,52 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    /// The reader field a writer field feeds (by name or reader alias).
-    fn reader_field_for(&self, r: NodeId, writer_field: &str) -> Option<usize> {
-        let Kind::Record { fields, .. } = &self.r.node(r).kind else {
-            return None;
+    /// How a writer record feeds a reader record (`RecordAdjust.resolve`),
+    /// computed once per pair: for each writer field, the reader field it
+    /// fills (by name, else by a reader alias, after `applyAliases`); and
+    /// the reader field Java names in `MISSING_REQUIRED_FIELD` (the *last*
+    /// one missing from the writer without a default).
+    fn plan(&mut self, w: NodeId, r: NodeId) -> std::rc::Rc<Plan> {
+        if let Some(p) = self.plans.get(&(w, r)) {
+            return p.clone();
+        }
+        let empty = (&[][..], &[][..]);
+        let (wf, rf) = match (&self.w.node(w).kind, &self.r.node(r).kind) {
+            (Kind::Record { fields: wf, .. }, Kind::Record { fields: rf, .. }) => {
+                (wf.as_slice(), rf.as_slice())
+            }
+            _ => empty,
         };
-        fields
+        let mut by_name =
+            crate::sort::btree_map(rf.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)));
+        for (i, f) in rf.iter().enumerate() {
+            for a in &f.aliases {
+                by_name.entry(a.as_str()).or_insert(i);
+            }
+        }
+        let targets: Vec<Option<usize>> = wf
             .iter()
-            .position(|f| f.name == writer_field)
-            .or_else(|| {
-                fields
-                    .iter()
-                    .position(|f| f.aliases.iter().any(|a| a == writer_field))
-            })
-    }
-
-    /// `RecordAdjust.resolve`'s `MISSING_REQUIRED_FIELD`: Java names the
-    /// *last* reader field that is missing and has no default.
-    fn missing_required(&self, w: NodeId, r: NodeId) -> Option<String> {
-        let (Kind::Record { fields: wf, .. }, Kind::Record { fields: rf, .. }) =
-            (&self.w.node(w).kind, &self.r.node(r).kind)
-        else {
-            return None;
-        };
-        rf.iter()
+            .map(|f| by_name.get(f.name.as_str()).copied())
+            .collect();
+        let mut fed = vec![false; rf.len()];
+        for t in targets.iter().flatten() {
+            if let Some(slot) = fed.get_mut(*t) {
+                *slot = true;
+            }
+        }
+        let missing = rf
+            .iter()
+            .zip(&fed)
             .rev()
-            .find(|f| {
-                f.default.is_none()
-                    && !wf
-                        .iter()
-                        .any(|x| x.name == f.name || f.aliases.contains(&x.name))
-            })
-            .map(|f| f.name.clone())
+            .find(|(f, fed)| !**fed && f.default.is_none())
+            .map(|(f, _)| f.name.clone());
+        let plan = std::rc::Rc::new(Plan { targets, missing });
+        self.plans.insert((w, r), plan.clone());
+        plan
     }
 
     /// `ReaderUnion.firstMatchingBranch`.
-    fn first_matching_branch(&self, w: NodeId, branches: &[NodeId]) -> Option<usize> {
+    fn first_matching_branch(&mut self, w: NodeId, branches: &[NodeId]) -> Option<usize> {
         let wn = self.w.node(w);
         let wt = wn.schema_type();
         let mut structure_match = None;
@@ -432,7 +458,7 @@ impl<'a> Decoder<'a> {
                     if wn.full_name() == bn.full_name() {
                         return Some(j);
                     }
-                    if wt == SchemaType::Record && self.missing_required(w, *b).is_none() {
+                    if wt == SchemaType::Record && self.plan(w, *b).missing.is_none() {
                         let short_match = matches!(
                             (wn.named(), bn.named()),
                             (Some(x), Some(y)) if x.name.name == y.name.name
@@ -737,7 +763,8 @@ impl<'a> Decoder<'a> {
             }
             return Ok(AvroValue::Record(out));
         }
-        if let Some(field) = self.missing_required(w, r) {
+        let plan = self.plan(w, r);
+        if let Some(field) = &plan.missing {
             return Err(DecodeError::AvroType(format!(
                 "Found {}, expecting {}, missing required field {field}",
                 writer.node(w).full_name(),
@@ -749,11 +776,10 @@ impl<'a> Decoder<'a> {
             return Err(self.found(w, r));
         };
         let mut values: Vec<Option<AvroValue>> = vec![None; rf.len()];
-        for f in wf {
-            match self.reader_field_for(r, &f.name) {
-                Some(i) => {
-                    let ty = rf.get(i).map_or(r, |x| x.ty);
-                    let v = self.read(f.ty, ty, depth + 1)?;
+        for (f, target) in wf.iter().zip(&plan.targets) {
+            match target.and_then(|i| Some((i, rf.get(i)?))) {
+                Some((i, rfield)) => {
+                    let v = self.read(f.ty, rfield.ty, depth + 1)?;
                     if let Some(slot) = values.get_mut(i) {
                         *slot = Some(v);
                     }
