@@ -468,8 +468,8 @@ fn hostile_schemas_are_errors_not_panics() {
     // Just under the limit parses.
     let ok = format!(
         "{}\"int\"{}",
-        r#"{"type":"array","items":"#.repeat(99),
-        "}".repeat(99)
+        r#"{"type":"array","items":"#.repeat(63),
+        "}".repeat(63)
     );
     assert!(Schema::parse(&ok).is_ok());
     // 1 MB of JSON: over the size limit.
@@ -903,11 +903,11 @@ fn ring(prefix: &str, n: usize) -> String {
 
 #[test]
 fn coprime_recursive_rings_stop_at_the_depth_limit() {
-    // Reader and writer cycles of 29 and 31 records: 899 distinct pairs in
-    // one chain. Java would recurse through all of them; kplay stops at 256.
-    let (a, b) = (parse(&ring("A", 29)), parse(&ring("B", 31)));
+    // Reader and writer cycles of 17 and 19 records: 323 distinct pairs in
+    // one chain. Java would recurse through all of them; kplay stops at 128.
+    let (a, b) = (parse(&ring("A", 17)), parse(&ring("B", 19)));
     let err = check_reader_writer(&a, &b).unwrap_err();
-    assert_eq!(err.to_string(), "schemas nest deeper than 256 levels");
+    assert_eq!(err.to_string(), "schemas nest deeper than 128 levels");
     let m = is_compatible(
         CompatibilityLevel::Backward,
         &a,
@@ -918,10 +918,10 @@ fn coprime_recursive_rings_stop_at_the_depth_limit() {
     );
     assert_eq!(
         m[0],
-        "Unexpected exception during compatibility check: schemas nest deeper than 256 levels"
+        "Unexpected exception during compatibility check: schemas nest deeper than 128 levels"
     );
     // Equal rings terminate through the in-progress memo.
-    assert!(found(&a, &parse(&ring("A", 29))).is_empty());
+    assert!(found(&a, &parse(&ring("A", 17))).is_empty());
     // A namespace of null is inherited like a missing one.
     let s = parse(
         r#"{"type":"record","name":"R","namespace":"n","fields":[{"name":"e","type":{"type":"enum","name":"E","namespace":null,"symbols":["X"]}}]}"#,
@@ -957,4 +957,38 @@ fn values_from_json_and_back() {
     );
     let bytes = encode(&s, &v).unwrap();
     assert_eq!(decode(&s, &bytes), Ok(v));
+}
+
+/// The deepest inputs the limits allow fit in 1 MiB of stack, the default
+/// for wasm32-unknown-unknown (natively this runs in a thread of that size;
+/// in the browser the tests above already run on the wasm stack).
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn limits_fit_in_a_one_mib_stack() {
+    let worker = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {
+            let (a, b) = (parse(&ring("A", 17)), parse(&ring("B", 19)));
+            assert!(check_reader_writer(&a, &b).is_err());
+            let list = parse(
+                r#"{"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]}]}"#,
+            );
+            let other = parse(
+                r#"{"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]},{"name":"x","type":"int","default":1}]}"#,
+            );
+            assert!(matches!(decode(&list, &vec![2u8; 100_000]), Err(DecodeError::TooLarge(_))));
+            assert!(matches!(
+                decode_with(&list, &other, &vec![2u8; 100_000]),
+                Err(DecodeError::TooLarge(_))
+            ));
+            let deep = format!(
+                "{}\"int\"{}",
+                r#"{"type":"array","items":"#.repeat(63),
+                "}".repeat(63)
+            );
+            let s = parse(&deep);
+            assert!(check_reader_writer(&s, &s).unwrap().is_empty());
+        })
+        .unwrap();
+    worker.join().unwrap();
 }

@@ -380,6 +380,7 @@ fn promotable(w: SchemaType, r: SchemaType) -> bool {
 
 impl<'a> Decoder<'a> {
     /// `ErrorAction.toString()`: `Found <writer>, expecting <reader>`.
+    #[inline(never)]
     fn found(&self, w: NodeId, r: NodeId) -> DecodeError {
         DecodeError::AvroType(format!(
             "Found {}, expecting {}",
@@ -481,9 +482,7 @@ impl<'a> Decoder<'a> {
 
     fn read(&mut self, w: NodeId, r: NodeId, depth: usize) -> Result<AvroValue, DecodeError> {
         if depth > MAX_VALUE_DEPTH {
-            return Err(DecodeError::TooLarge(format!(
-                "nested deeper than {MAX_VALUE_DEPTH} levels"
-            )));
+            return Err(too_deep());
         }
         let (writer, reader) = (self.w, self.r);
         let (wn, rn) = (writer.node(w), reader.node(r));
@@ -493,12 +492,7 @@ impl<'a> Decoder<'a> {
             let branch = usize::try_from(index)
                 .ok()
                 .and_then(|i| wb.get(i))
-                .ok_or_else(|| {
-                    DecodeError::AvroType(format!(
-                        "Union branch index out of range: must be in [0, {}), but received {index}",
-                        wb.len()
-                    ))
-                })?;
+                .ok_or_else(|| branch_out_of_range(wb.len(), index))?;
             return self.read(*branch, r, depth + 1);
         }
         let (wt, rt) = (wn.schema_type(), rn.schema_type());
@@ -516,10 +510,22 @@ impl<'a> Decoder<'a> {
                 value: Box::new(value),
             });
         }
+        self.promote(w, r, wt, rt)
+    }
+
+    /// `Promote`: read the writer's scalar, widen it to the reader's type.
+    #[inline(never)]
+    fn promote(
+        &mut self,
+        w: NodeId,
+        r: NodeId,
+        wt: SchemaType,
+        rt: SchemaType,
+    ) -> Result<AvroValue, DecodeError> {
         if !promotable(wt, rt) {
             return Err(self.found(w, r));
         }
-        let v = self.read_same(w, w, wt, depth)?;
+        let v = self.read_scalar(wt)?;
         Ok(match (v, rt) {
             (AvroValue::Int(i), SchemaType::Long) => AvroValue::Long(i64::from(i)),
             (AvroValue::Int(i), SchemaType::Float) => AvroValue::Float(i as f32),
@@ -544,11 +550,25 @@ impl<'a> Decoder<'a> {
         t: SchemaType,
         depth: usize,
     ) -> Result<AvroValue, DecodeError> {
-        let (writer, reader) = (self.w, self.r);
-        let wn = writer.node(w);
-        let same_schema = std::ptr::eq(writer, reader) && w == r;
+        let same_schema = std::ptr::eq(self.w, self.r) && w == r;
+        // Each kind in its own function: this one is on the stack once per
+        // nesting level, so it stays small.
+        match t {
+            SchemaType::Fixed => self.read_fixed(w, r, same_schema),
+            SchemaType::Enum => self.read_enum(w, r, same_schema),
+            SchemaType::Array => self.read_array(w, r, same_schema, depth),
+            SchemaType::Map => self.read_map(w, r, same_schema, depth),
+            SchemaType::Record => self.read_record(w, r, same_schema, depth),
+            // Only reached when the writer union was already unwrapped
+            // (`read` handles writer unions).
+            SchemaType::Union => Err(self.found(w, r)),
+            scalar => self.read_scalar(scalar),
+        }
+    }
+
+    #[inline(never)]
+    fn read_scalar(&mut self, t: SchemaType) -> Result<AvroValue, DecodeError> {
         Ok(match t {
-            SchemaType::Null => AvroValue::Null,
             SchemaType::Boolean => match self.input.byte()? {
                 0 => AvroValue::Boolean(false),
                 1 => AvroValue::Boolean(true),
@@ -586,103 +606,129 @@ impl<'a> Decoder<'a> {
                     }
                 }
             }
-            SchemaType::Fixed => {
-                let (Kind::Fixed { size: ws, .. }, Kind::Fixed { size: rs, .. }) =
-                    (&wn.kind, &self.r_node(r, same_schema).kind)
-                else {
-                    return Err(self.found(w, r));
-                };
-                if !same_schema && (!self.names_match(w, r) || ws != rs) {
-                    return Err(self.found(w, r));
-                }
-                AvroValue::Fixed(self.input.take(*ws)?.to_vec())
-            }
-            SchemaType::Enum => {
-                let (
-                    Kind::Enum { symbols: wsyms, .. },
-                    Kind::Enum {
-                        symbols: rsyms,
-                        default,
-                        ..
-                    },
-                ) = (&wn.kind, &self.r_node(r, same_schema).kind)
-                else {
-                    return Err(self.found(w, r));
-                };
-                if !same_schema && !self.names_match(w, r) {
-                    return Err(self.found(w, r));
-                }
-                let n = self.input.int()?;
-                let symbol = usize::try_from(n)
-                    .ok()
-                    .and_then(|i| wsyms.get(i))
-                    .ok_or_else(|| {
-                        DecodeError::AvroType(format!(
-                            "Enumeration out of range: must be in [0, {}), but received {n}",
-                            wsyms.len()
-                        ))
-                    })?;
-                let index = match rsyms.iter().position(|s| s == symbol) {
-                    Some(i) => i,
-                    None => default
-                        .as_ref()
-                        .and_then(|d| rsyms.iter().position(|s| s == d))
-                        .ok_or_else(|| DecodeError::AvroType(format!("No match for {symbol}")))?,
-                };
-                AvroValue::Enum {
-                    index: u32::try_from(index).unwrap_or(u32::MAX),
-                    symbol: rsyms.get(index).cloned().unwrap_or_default(),
-                }
-            }
-            SchemaType::Array => {
-                let (Kind::Array(wi), Kind::Array(ri)) =
-                    (&wn.kind, &self.r_node(r, same_schema).kind)
-                else {
-                    return Err(self.found(w, r));
-                };
-                let (wi, ri) = (*wi, *ri);
-                let mut out = Vec::new();
-                loop {
-                    let n = self.input.block()?;
-                    if n == 0 {
-                        break;
-                    }
-                    for _ in 0..n {
-                        out.push(self.read_pair(wi, ri, same_schema, depth + 1)?);
-                    }
-                }
-                AvroValue::Array(out)
-            }
-            SchemaType::Map => {
-                let (Kind::Map(wv), Kind::Map(rv)) = (&wn.kind, &self.r_node(r, same_schema).kind)
-                else {
-                    return Err(self.found(w, r));
-                };
-                let (wv, rv) = (*wv, *rv);
-                let mut out = Vec::new();
-                loop {
-                    let n = self.input.block()?;
-                    if n == 0 {
-                        break;
-                    }
-                    for _ in 0..n {
-                        let AvroValue::String(k) =
-                            self.read_same(w, w, SchemaType::String, depth + 1)?
-                        else {
-                            return Err(self.found(w, r));
-                        };
-                        out.push((k, self.read_pair(wv, rv, same_schema, depth + 1)?));
-                    }
-                }
-                AvroValue::Map(out)
-            }
-            SchemaType::Record => self.read_record(w, r, same_schema, depth)?,
-            SchemaType::Union => {
-                // Only reached when the writer union was already unwrapped
-                // (`read` handles writer unions).
-                return Err(self.found(w, r));
-            }
+            _ => AvroValue::Null,
         })
+    }
+
+    #[inline(never)]
+    fn read_fixed(
+        &mut self,
+        w: NodeId,
+        r: NodeId,
+        same_schema: bool,
+    ) -> Result<AvroValue, DecodeError> {
+        let (Kind::Fixed { size: ws, .. }, Kind::Fixed { size: rs, .. }) =
+            (&self.w.node(w).kind, &self.r_node(r, same_schema).kind)
+        else {
+            return Err(self.found(w, r));
+        };
+        if !same_schema && (!self.names_match(w, r) || ws != rs) {
+            return Err(self.found(w, r));
+        }
+        Ok(AvroValue::Fixed(self.input.take(*ws)?.to_vec()))
+    }
+
+    /// `ResolvingDecoder.readEnum` with `EnumAdjust`: by symbol, else the
+    /// reader's default.
+    #[inline(never)]
+    fn read_enum(
+        &mut self,
+        w: NodeId,
+        r: NodeId,
+        same_schema: bool,
+    ) -> Result<AvroValue, DecodeError> {
+        let (
+            Kind::Enum { symbols: wsyms, .. },
+            Kind::Enum {
+                symbols: rsyms,
+                default,
+                ..
+            },
+        ) = (&self.w.node(w).kind, &self.r_node(r, same_schema).kind)
+        else {
+            return Err(self.found(w, r));
+        };
+        if !same_schema && !self.names_match(w, r) {
+            return Err(self.found(w, r));
+        }
+        let n = self.input.int()?;
+        let symbol = usize::try_from(n)
+            .ok()
+            .and_then(|i| wsyms.get(i))
+            .ok_or_else(|| {
+                DecodeError::AvroType(format!(
+                    "Enumeration out of range: must be in [0, {}), but received {n}",
+                    wsyms.len()
+                ))
+            })?;
+        let index = match rsyms.iter().position(|s| s == symbol) {
+            Some(i) => i,
+            None => default
+                .as_ref()
+                .and_then(|d| rsyms.iter().position(|s| s == d))
+                .ok_or_else(|| DecodeError::AvroType(format!("No match for {symbol}")))?,
+        };
+        Ok(AvroValue::Enum {
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+            symbol: rsyms.get(index).cloned().unwrap_or_default(),
+        })
+    }
+
+    #[inline(never)]
+    fn read_array(
+        &mut self,
+        w: NodeId,
+        r: NodeId,
+        same_schema: bool,
+        depth: usize,
+    ) -> Result<AvroValue, DecodeError> {
+        let (Kind::Array(wi), Kind::Array(ri)) =
+            (&self.w.node(w).kind, &self.r_node(r, same_schema).kind)
+        else {
+            return Err(self.found(w, r));
+        };
+        let (wi, ri) = (*wi, *ri);
+        let mut out = Vec::new();
+        loop {
+            let n = self.input.block()?;
+            if n == 0 {
+                break;
+            }
+            for _ in 0..n {
+                out.push(self.read_pair(wi, ri, same_schema, depth + 1)?);
+            }
+        }
+        Ok(AvroValue::Array(out))
+    }
+
+    #[inline(never)]
+    fn read_map(
+        &mut self,
+        w: NodeId,
+        r: NodeId,
+        same_schema: bool,
+        depth: usize,
+    ) -> Result<AvroValue, DecodeError> {
+        let (Kind::Map(wv), Kind::Map(rv)) =
+            (&self.w.node(w).kind, &self.r_node(r, same_schema).kind)
+        else {
+            return Err(self.found(w, r));
+        };
+        let (wv, rv) = (*wv, *rv);
+        let mut out = Vec::new();
+        loop {
+            let n = self.input.block()?;
+            if n == 0 {
+                break;
+            }
+            for _ in 0..n {
+                let AvroValue::String(k) = self.read_scalar(SchemaType::String)? else {
+                    return Err(self.found(w, r));
+                };
+                out.push((k, self.read_pair(wv, rv, same_schema, depth + 1)?));
+            }
+        }
+        Ok(AvroValue::Map(out))
     }
 
     /// The reader node, or the writer's when reading with the writer schema
@@ -714,9 +760,7 @@ impl<'a> Decoder<'a> {
     /// Read a writer value with the writer schema alone (a `Skip` action).
     fn skip(&mut self, w: NodeId, depth: usize) -> Result<AvroValue, DecodeError> {
         if depth > MAX_VALUE_DEPTH {
-            return Err(DecodeError::TooLarge(format!(
-                "nested deeper than {MAX_VALUE_DEPTH} levels"
-            )));
+            return Err(too_deep());
         }
         let writer = self.w;
         let wn = writer.node(w);
@@ -725,12 +769,7 @@ impl<'a> Decoder<'a> {
             let branch = usize::try_from(index)
                 .ok()
                 .and_then(|i| wb.get(i))
-                .ok_or_else(|| {
-                    DecodeError::AvroType(format!(
-                        "Union branch index out of range: must be in [0, {}), but received {index}",
-                        wb.len()
-                    ))
-                })?;
+                .ok_or_else(|| branch_out_of_range(wb.len(), index))?;
             let value = self.skip(*branch, depth + 1)?;
             return Ok(AvroValue::Union {
                 index: u32::try_from(index).unwrap_or(u32::MAX),
@@ -765,11 +804,7 @@ impl<'a> Decoder<'a> {
         }
         let plan = self.plan(w, r);
         if let Some(field) = &plan.missing {
-            return Err(DecodeError::AvroType(format!(
-                "Found {}, expecting {}, missing required field {field}",
-                writer.node(w).full_name(),
-                self.r.node(r).full_name()
-            )));
+            return Err(self.missing_field(w, r, field));
         }
         let reader = self.r;
         let Kind::Record { fields: rf, .. } = &reader.node(r).kind else {
@@ -789,32 +824,58 @@ impl<'a> Decoder<'a> {
                 }
             }
         }
+        self.fill_defaults(w, r, values)
+    }
+
+    /// Reader-only fields take their defaults (`RecordAdjust`'s defaults).
+    #[inline(never)]
+    fn fill_defaults(
+        &self,
+        w: NodeId,
+        r: NodeId,
+        values: Vec<Option<AvroValue>>,
+    ) -> Result<AvroValue, DecodeError> {
+        let reader = self.r;
+        let Kind::Record { fields: rf, .. } = &reader.node(r).kind else {
+            return Err(self.found(w, r));
+        };
         let mut out = Vec::with_capacity(rf.len());
         for (f, v) in rf.iter().zip(values) {
             let v = match v {
                 Some(v) => v,
-                None => {
-                    let d = f
-                        .default
-                        .as_ref()
-                        .and_then(|d| default_value(reader, f.ty, d, 0));
-                    match d {
-                        Some(d) => d,
-                        None => {
-                            return Err(DecodeError::AvroType(format!(
-                                "Found {}, expecting {}, missing required field {}",
-                                writer.node(w).full_name(),
-                                reader.node(r).full_name(),
-                                f.name
-                            )))
-                        }
-                    }
-                }
+                None => f
+                    .default
+                    .as_ref()
+                    .and_then(|d| default_value(reader, f.ty, d, 0))
+                    .ok_or_else(|| self.missing_field(w, r, &f.name))?,
             };
             out.push((f.name.clone(), v));
         }
         Ok(AvroValue::Record(out))
     }
+
+    /// `ErrorAction` `MISSING_REQUIRED_FIELD`.
+    #[inline(never)]
+    fn missing_field(&self, w: NodeId, r: NodeId, field: &str) -> DecodeError {
+        DecodeError::AvroType(format!(
+            "Found {}, expecting {}, missing required field {field}",
+            self.w.node(w).full_name(),
+            self.r.node(r).full_name()
+        ))
+    }
+}
+
+#[inline(never)]
+fn too_deep() -> DecodeError {
+    DecodeError::TooLarge(format!("nested deeper than {MAX_VALUE_DEPTH} levels"))
+}
+
+/// `Symbol.Alternative.getSymbol`'s message.
+#[inline(never)]
+fn branch_out_of_range(len: usize, index: i64) -> DecodeError {
+    DecodeError::AvroType(format!(
+        "Union branch index out of range: must be in [0, {len}), but received {index}"
+    ))
 }
 
 // ------------------------------------------------------------- wire format

@@ -39,7 +39,7 @@ use super::parse::{Kind, NodeId, Schema, SchemaType};
 pub const MAX_INCOMPATIBILITIES: usize = 1000;
 
 /// Deepest chain of nested reader/writer pairs the checker follows.
-pub const MAX_CHECK_DEPTH: usize = 256;
+pub const MAX_CHECK_DEPTH: usize = 128;
 
 /// Java's `SchemaCompatibility.SchemaIncompatibilityType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -171,7 +171,55 @@ fn pointer(location: &[String]) -> String {
     s
 }
 
+/// `MISSING_UNION_BRANCH` (kept out of the recursive functions' frames).
+#[inline(never)]
+fn missing_union_branch(writer_type: SchemaType, location: &[String]) -> Found {
+    Checker::incompatible(
+        IncompatibilityType::MissingUnionBranch,
+        format!(
+            "reader union lacking writer type: {}",
+            writer_type.java_name()
+        ),
+        location,
+    )
+}
+
+/// `lookupWriterField`'s `AvroRuntimeException`.
+#[inline(never)]
+fn ambiguous_field(
+    reader: &Schema,
+    writer: &Schema,
+    rf: &super::parse::Field,
+    pos: usize,
+    w: NodeId,
+) -> CheckError {
+    CheckError::AmbiguousField {
+        field: format!(
+            "{} type:{} pos:{}",
+            rf.name,
+            reader.node(rf.ty).schema_type().java_name(),
+            pos
+        ),
+        writer: writer.node_json(w),
+    }
+}
+
+/// `typeMismatch`.
+#[inline(never)]
+fn type_mismatch(rt: SchemaType, wt: SchemaType, location: &[String]) -> Found {
+    Checker::incompatible(
+        IncompatibilityType::TypeMismatch,
+        format!(
+            "reader type: {} not compatible with writer type: {}",
+            rt.java_name(),
+            wt.java_name()
+        ),
+        location,
+    )
+}
+
 impl Checker<'_> {
+    #[inline(never)]
     fn incompatible(kind: IncompatibilityType, message: String, location: &[String]) -> Found {
         vec![Incompatibility {
             kind,
@@ -239,49 +287,13 @@ impl Checker<'_> {
                 (Kind::Map(rv), Kind::Map(wv)) => {
                     merge(&mut result, self.get("values", *rv, *wv, location)?);
                 }
-                (Kind::Fixed { size: rs, .. }, Kind::Fixed { size: ws, .. }) => {
+                (Kind::Fixed { .. }, Kind::Fixed { .. }) => {
                     merge(&mut result, self.check_names(r, w, location));
-                    if rs != ws {
-                        location.push("size".into());
-                        merge(
-                            &mut result,
-                            Self::incompatible(
-                                IncompatibilityType::FixedSizeMismatch,
-                                format!("expected: {ws}, found: {rs}"),
-                                location,
-                            ),
-                        );
-                        location.pop();
-                    }
+                    merge(&mut result, self.check_fixed_size(r, w, location));
                 }
-                (
-                    Kind::Enum {
-                        symbols: rsyms,
-                        default: rdef,
-                        ..
-                    },
-                    Kind::Enum { symbols: wsyms, .. },
-                ) => {
+                (Kind::Enum { .. }, Kind::Enum { .. }) => {
                     merge(&mut result, self.check_names(r, w, location));
-                    // `checkReaderEnumContainsAllWriterEnumSymbols`: a
-                    // `TreeSet` of the writer's symbols minus the reader's.
-                    let missing = crate::sort::btree_set(
-                        wsyms.iter().filter(|s| !rsyms.contains(s)).cloned(),
-                    );
-                    let has_default = rdef.as_ref().is_some_and(|d| rsyms.contains(d));
-                    if !missing.is_empty() && !has_default {
-                        location.push("symbols".into());
-                        let list: Vec<String> = missing.into_iter().collect();
-                        merge(
-                            &mut result,
-                            Self::incompatible(
-                                IncompatibilityType::MissingEnumSymbols,
-                                format!("[{}]", list.join(", ")),
-                                location,
-                            ),
-                        );
-                        location.pop();
-                    }
+                    merge(&mut result, self.check_enum_symbols(r, w, location));
                 }
                 (Kind::Record { .. }, Kind::Record { .. }) => {
                     merge(&mut result, self.check_names(r, w, location));
@@ -292,15 +304,8 @@ impl Checker<'_> {
                         location.push(i.to_string());
                         let found = self.get_fresh(r, *wb)?;
                         if !found.is_empty() {
-                            let wb_type = writer.node(*wb).schema_type().java_name();
-                            merge(
-                                &mut result,
-                                Self::incompatible(
-                                    IncompatibilityType::MissingUnionBranch,
-                                    format!("reader union lacking writer type: {wb_type}"),
-                                    location,
-                                ),
-                            );
+                            let wb_type = writer.node(*wb).schema_type();
+                            merge(&mut result, missing_union_branch(wb_type, location));
                         }
                         location.pop();
                     }
@@ -337,29 +342,63 @@ impl Checker<'_> {
                     return Ok(result);
                 }
             }
-            merge(
-                &mut result,
-                Self::incompatible(
-                    IncompatibilityType::MissingUnionBranch,
-                    format!("reader union lacking writer type: {}", wt.java_name()),
-                    location,
-                ),
-            );
+            merge(&mut result, missing_union_branch(wt, location));
             return Ok(result);
         }
-        merge(
-            &mut result,
-            Self::incompatible(
-                IncompatibilityType::TypeMismatch,
-                format!(
-                    "reader type: {} not compatible with writer type: {}",
-                    rt.java_name(),
-                    wt.java_name()
-                ),
-                location,
-            ),
-        );
+        merge(&mut result, type_mismatch(rt, wt, location));
         Ok(result)
+    }
+
+    /// `checkFixedSize`.
+    #[inline(never)]
+    fn check_fixed_size(&self, r: NodeId, w: NodeId, location: &mut Vec<String>) -> Found {
+        let (Kind::Fixed { size: rs, .. }, Kind::Fixed { size: ws, .. }) =
+            (&self.reader.node(r).kind, &self.writer.node(w).kind)
+        else {
+            return Vec::new();
+        };
+        if rs == ws {
+            return Vec::new();
+        }
+        location.push("size".into());
+        let found = Self::incompatible(
+            IncompatibilityType::FixedSizeMismatch,
+            format!("expected: {ws}, found: {rs}"),
+            location,
+        );
+        location.pop();
+        found
+    }
+
+    /// `checkReaderEnumContainsAllWriterEnumSymbols`: a `TreeSet` of the
+    /// writer's symbols minus the reader's, unless the reader has a default.
+    #[inline(never)]
+    fn check_enum_symbols(&self, r: NodeId, w: NodeId, location: &mut Vec<String>) -> Found {
+        let (
+            Kind::Enum {
+                symbols: rsyms,
+                default: rdef,
+                ..
+            },
+            Kind::Enum { symbols: wsyms, .. },
+        ) = (&self.reader.node(r).kind, &self.writer.node(w).kind)
+        else {
+            return Vec::new();
+        };
+        let missing = crate::sort::btree_set(wsyms.iter().filter(|s| !rsyms.contains(s)).cloned());
+        let has_default = rdef.as_ref().is_some_and(|d| rsyms.contains(d));
+        if missing.is_empty() || has_default {
+            return Vec::new();
+        }
+        location.push("symbols".into());
+        let list: Vec<String> = missing.into_iter().collect();
+        let found = Self::incompatible(
+            IncompatibilityType::MissingEnumSymbols,
+            format!("[{}]", list.join(", ")),
+            location,
+        );
+        location.pop();
+        found
     }
 
     /// `checkSchemaNames`: unqualified names equal, or a reader alias equal
@@ -402,69 +441,77 @@ impl Checker<'_> {
             return Ok(Vec::new());
         };
         let mut result = Vec::new();
-        // `Schema.getField(name)`: the writer's fields by name.
-        let by_name = crate::sort::btree_map(
-            wfields
-                .iter()
-                .enumerate()
-                .map(|(i, f)| (f.name.as_str(), i)),
-        );
+        let by_name = field_index(wfields);
         location.push("fields".into());
         for (pos, rf) in rfields.iter().enumerate() {
             location.push(pos.to_string());
-            // `lookupWriterField`: by name, then by each reader alias.
-            let mut matches: Vec<usize> = Vec::new();
-            if let Some(i) = by_name.get(rf.name.as_str()) {
-                matches.push(*i);
-            }
-            for alias in &rf.aliases {
-                if let Some(i) = by_name.get(alias.as_str()) {
-                    matches.push(*i);
+            let writer_field = match lookup_writer_field(&by_name, rf) {
+                Ok(found) => found.and_then(|i| wfields.get(i)),
+                Err(()) => {
+                    location.pop();
+                    location.pop();
+                    return Err(ambiguous_field(reader, writer, rf, pos, w));
                 }
-            }
-            if matches.len() > 1 {
-                location.pop();
-                location.pop();
-                return Err(CheckError::AmbiguousField {
-                    field: format!(
-                        "{} type:{} pos:{}",
-                        rf.name,
-                        reader.node(rf.ty).schema_type().java_name(),
-                        pos
-                    ),
-                    writer: writer.node_json(w),
-                });
-            }
-            match matches.first().and_then(|i| wfields.get(*i)) {
+            };
+            match writer_field {
                 Some(wf) => merge(&mut result, self.get("type", rf.ty, wf.ty, location)?),
                 None if rf.default.is_some() => {}
-                None => {
-                    let enum_default = matches!(
-                        &reader.node(rf.ty).kind,
-                        Kind::Enum {
-                            default: Some(_),
-                            ..
-                        }
-                    );
-                    if enum_default {
-                        // Java's quirk: the enum is compared with the
-                        // writer record itself.
-                        merge(&mut result, self.get("type", rf.ty, w, location)?);
-                    } else {
-                        merge(
-                            &mut result,
-                            Self::incompatible(
-                                IncompatibilityType::ReaderFieldMissingDefaultValue,
-                                rf.name.clone(),
-                                location,
-                            ),
-                        );
-                    }
+                None if has_enum_default(reader, rf.ty) => {
+                    // Java's quirk: the enum is compared with the writer
+                    // record itself.
+                    merge(&mut result, self.get("type", rf.ty, w, location)?);
                 }
+                None => merge(&mut result, missing_default(&rf.name, location)),
             }
             location.pop();
         }
         location.pop();
         Ok(result)
     }
+}
+
+/// `Schema.getField(name)`: a record's fields by name.
+#[inline(never)]
+fn field_index(fields: &[super::parse::Field]) -> BTreeMap<&str, usize> {
+    crate::sort::btree_map(fields.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)))
+}
+
+/// `lookupWriterField`: by name, then by each reader alias; `Err` when more
+/// than one writer field matches.
+#[inline(never)]
+fn lookup_writer_field(
+    by_name: &BTreeMap<&str, usize>,
+    rf: &super::parse::Field,
+) -> Result<Option<usize>, ()> {
+    let mut found = by_name.get(rf.name.as_str()).copied();
+    for alias in &rf.aliases {
+        if let Some(i) = by_name.get(alias.as_str()) {
+            if found.is_some() {
+                return Err(());
+            }
+            found = Some(*i);
+        }
+    }
+    Ok(found)
+}
+
+/// The field's type is an enum with an enum default.
+fn has_enum_default(schema: &Schema, ty: NodeId) -> bool {
+    matches!(
+        &schema.node(ty).kind,
+        Kind::Enum {
+            default: Some(_),
+            ..
+        }
+    )
+}
+
+/// `READER_FIELD_MISSING_DEFAULT_VALUE`.
+#[inline(never)]
+fn missing_default(name: &str, location: &[String]) -> Found {
+    Checker::incompatible(
+        IncompatibilityType::ReaderFieldMissingDefaultValue,
+        name.to_string(),
+        location,
+    )
 }

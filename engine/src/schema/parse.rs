@@ -29,8 +29,10 @@ pub const MAX_SCHEMA_BYTES: usize = 1 << 20;
 /// `serde_json` runs. `serde_json` stops at 128 levels with a bare
 /// "recursion limit exceeded"; this limit is lower so that the error always
 /// names the cause. A record nested in a record costs three levels (`{`,
-/// `"fields": [`, `{`), so about 30 levels of nested records fit.
-pub const MAX_JSON_DEPTH: usize = 100;
+/// `"fields": [`, `{`), so about 20 levels of nested records fit. The limit
+/// also keeps the checker and the decoder, which recurse along the schema,
+/// well inside the 1 MiB stack of wasm32-unknown-unknown.
+pub const MAX_JSON_DEPTH: usize = 64;
 
 /// Why a schema text is not a valid Avro schema.
 ///

@@ -135,7 +135,7 @@ fn write_float(f: f64, out: &mut String) {
 }
 
 /// The deepest value a default, an encoder or a decoder follows.
-pub const MAX_VALUE_DEPTH: usize = 256;
+pub const MAX_VALUE_DEPTH: usize = 128;
 
 /// A field default (JSON) as a value of node `id` (Java's
 /// `GenericData.getDefaultValue`); `None` if the JSON does not fit the type.
