@@ -170,6 +170,19 @@ fn forward_swaps_the_labels_and_full_lists_old_reads_new_first() {
     assert!(
         full[0].contains("in the new schema has no default value and is missing in the old schema")
     );
+    // FULL failing only old-reads-new: that direction appends no schema
+    // (`mutualReadStrategy` passes appendSchema=false), so one message.
+    let only_forward = is_compatible(
+        CompatibilityLevel::Full,
+        &s1,
+        &[Previous {
+            schema: &s3,
+            version: Some(2),
+        }],
+    );
+    assert_eq!(only_forward.len(), 1);
+    assert!(only_forward[0]
+        .contains("in the old schema has no default value and is missing in the new schema"));
     // A type change fails both ways: old-reads-new first, without schema.
     let a = parse(r#"{"type":"record","name":"R","fields":[{"name":"x","type":"int"}]}"#);
     let b = parse(r#"{"type":"record","name":"R","fields":[{"name":"x","type":"string"}]}"#);
