@@ -20,7 +20,11 @@
 //! without validating defaults; NEW is validated like a new registration.
 //!
 //! A verdict, compatible or not, exits 0. A file that cannot be read or is
-//! not a valid schema is an error naming the file (exit 2).
+//! not a valid schema is an error naming the file (exit 2), and so is a
+//! `compat` check Java itself aborts (a reader field whose aliases match two
+//! writer fields: `AvroRuntimeException`); `check` reports that case as
+//! Confluent does, in a message ("Unexpected exception during compatibility
+//! check: …").
 
 use std::path::{Path, PathBuf};
 
