@@ -302,8 +302,14 @@ impl Input<'_> {
 
     fn length(&mut self) -> Result<usize, DecodeError> {
         let n = self.long()?;
-        usize::try_from(n)
-            .map_err(|_| self.malformed(&format!("Malformed data. Length is negative: {n}")))
+        if n < 0 {
+            return Err(self.malformed(&format!("Malformed data. Length is negative: {n}")));
+        }
+        // Longer than the address space (2^62 on wasm32): the bytes cannot
+        // be there.
+        usize::try_from(n).map_err(|_| DecodeError::Eof {
+            offset: self.bytes.len(),
+        })
     }
 
     /// A block count (`readArrayStart`/`arrayNext`): a negative count is
