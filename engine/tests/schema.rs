@@ -12,9 +12,9 @@
 //! schema`).
 
 use kplay_engine::schema::{
-    check_reader_writer, decode, decode_with, deserialize, encode, frame, is_compatible,
-    registry_messages, serialize, unframe, AvroValue, CompatibilityLevel, ConflictCode,
-    DecodeError, ParseError, Previous, Registered, Registry, RegistryError, Schema,
+    check_each_version, check_reader_writer, decode, decode_with, deserialize, encode, frame,
+    is_compatible, registry_messages, serialize, unframe, AvroValue, CompatibilityLevel,
+    ConflictCode, DecodeError, ParseError, Previous, Registered, Registry, RegistryError, Schema,
     SubjectNameStrategy,
 };
 use serde_json::Value;
@@ -1004,4 +1004,66 @@ fn limits_fit_in_a_one_mib_stack() {
         })
         .unwrap();
     worker.join().unwrap();
+}
+
+#[test]
+fn each_version_in_detail_agrees_with_confluents_answer() {
+    let (s1, s2, s3, s8) = (
+        parse(SCHEMA1),
+        parse(SCHEMA2),
+        parse(SCHEMA3),
+        parse(
+            r#"{"type":"record","name":"myrecord","fields":[{"type":"string","name":"f1"}, {"type":"string","name":"f2", "default": "foo"}, {"type":"string","name":"f3", "default": "bar"}]}"#,
+        ),
+    );
+    let prev = [
+        Previous {
+            schema: &s1,
+            version: Some(1),
+        },
+        Previous {
+            schema: &s2,
+            version: Some(2),
+        },
+        Previous {
+            schema: &s8,
+            version: Some(3),
+        },
+    ];
+    for level in CompatibilityLevel::ALL {
+        let each = check_each_version(level, &s3, &prev);
+        let expected_count = match level {
+            CompatibilityLevel::None => 0,
+            l if l.is_transitive() => 3,
+            _ => 1,
+        };
+        assert_eq!(each.len(), expected_count, "{level}");
+        // Newest first.
+        if let Some(first) = each.first() {
+            assert_eq!(first.version, Some(3));
+        }
+        // Confluent's answer is the reported version's messages.
+        let reported: Vec<String> = each
+            .iter()
+            .filter(|c| c.reported)
+            .flat_map(|c| c.messages.clone())
+            .collect();
+        assert_eq!(reported, is_compatible(level, &s3, &prev), "{level}");
+        assert!(each.iter().filter(|c| c.reported).count() <= 1);
+    }
+    // BACKWARD_TRANSITIVE: v3 and v2 are fine, v1 fails at /fields/1.
+    let each = check_each_version(CompatibilityLevel::BackwardTransitive, &s3, &prev);
+    assert_eq!(
+        each.iter()
+            .map(|c| c.messages.is_empty())
+            .collect::<Vec<_>>(),
+        [true, true, false]
+    );
+    let v1 = &each[2];
+    assert!(v1.reported && v1.old_reads_new.is_none());
+    let found = v1.new_reads_old.clone().unwrap().unwrap();
+    assert_eq!(
+        (found[0].location.as_str(), found[0].message.as_str()),
+        ("/fields/1", "f2")
+    );
 }

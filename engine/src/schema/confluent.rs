@@ -17,7 +17,7 @@
 //! * `AbstractSchemaRegistry.isCompatibleWithPrevious` appends
 //!   `{validateFields: 'false', compatibility: 'LEVEL'}` when there are errors.
 
-use super::compat::{check_reader_writer, Incompatibility, IncompatibilityType};
+use super::compat::{check_reader_writer, CheckError, Incompatibility, IncompatibilityType};
 use super::parse::Schema;
 
 /// Confluent's `CompatibilityLevel`.
@@ -299,6 +299,68 @@ pub fn registry_messages(
         ));
     }
     messages
+}
+
+/// One version a level compares the new schema with, in detail: Java's
+/// incompatibilities per direction (with locations, for highlighting) and
+/// Confluent's messages for this version alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionCheck {
+    /// Position in `previous` (oldest first).
+    pub index: usize,
+    /// The version number, if known.
+    pub version: Option<u32>,
+    /// The new schema reading this version's data (BACKWARD and FULL levels).
+    pub new_reads_old: Option<Result<Vec<Incompatibility>, CheckError>>,
+    /// This version reading the new schema's data (FORWARD and FULL levels).
+    pub old_reads_new: Option<Result<Vec<Incompatibility>, CheckError>>,
+    /// Confluent's messages for this version (empty = compatible with it).
+    pub messages: Vec<String>,
+    /// Whether Confluent's answer is this version's messages: the newest
+    /// failing version (`validateAll` stops there) or, for a non-transitive
+    /// level, the latest version when it fails.
+    pub reported: bool,
+}
+
+/// Every version `level` compares `new` with, newest first as Confluent
+/// walks them, each checked in full (Confluent itself stops at the first
+/// failing version; [`VersionCheck::reported`] marks it). [`is_compatible`]
+/// is the messages of the reported version.
+pub fn check_each_version(
+    level: CompatibilityLevel,
+    new: &Schema,
+    previous: &[Previous<'_>],
+) -> Vec<VersionCheck> {
+    use CompatibilityLevel as L;
+    let count = match level {
+        L::None => 0,
+        _ if level.is_transitive() => previous.len(),
+        _ => previous.len().min(1),
+    };
+    let backward = matches!(
+        level,
+        L::Backward | L::BackwardTransitive | L::Full | L::FullTransitive
+    );
+    let forward = matches!(
+        level,
+        L::Forward | L::ForwardTransitive | L::Full | L::FullTransitive
+    );
+    let mut reported = false;
+    let mut out = Vec::with_capacity(count);
+    for (index, existing) in previous.iter().enumerate().rev().take(count) {
+        let messages = validate_one(level, new, existing);
+        let this_reported = !reported && !messages.is_empty();
+        reported |= this_reported;
+        out.push(VersionCheck {
+            index,
+            version: existing.version,
+            new_reads_old: backward.then(|| check_reader_writer(new, existing.schema)),
+            old_reads_new: forward.then(|| check_reader_writer(existing.schema, new)),
+            messages,
+            reported: this_reported,
+        });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! | [`compat`] | a port of Java's `SchemaCompatibility.checkReaderWriterCompatibility`: types, messages and JSON-pointer locations in Java's order | [`check_reader_writer`], [`Incompatibility`] |
 //! | [`registry`] | an in-memory registry: subjects (`TopicNameStrategy`, `RecordNameStrategy`, `TopicRecordNameStrategy`), versions, global ids, levels, soft delete, the 409 body | [`Registry`], [`RegistryError`] |
 //! | [`binary`] | Avro binary encoding, decoding with writer/reader resolution (defaults, promotions, enum defaults, unions) and Java's errors, Confluent's wire format | [`encode`], [`decode_with`], [`frame`], [`deserialize`], [`AvroValue`] |
-//! | [`confluent`] | Confluent's levels, which versions each compares with and in which direction, and the `details` strings | [`CompatibilityLevel`], [`is_compatible`], [`registry_messages`] |
+//! | [`confluent`] | Confluent's levels, which versions each compares with and in which direction, and the `details` strings | [`CompatibilityLevel`], [`is_compatible`], [`registry_messages`], [`check_each_version`] |
 //!
 //! ## Example
 //!
@@ -41,7 +41,8 @@ pub use binary::{
 };
 pub use compat::{check_reader_writer, CheckError, Incompatibility, IncompatibilityType};
 pub use confluent::{
-    is_compatible, registry_messages, CompatibilityLevel, InvalidCompatibilityLevel, Previous,
+    check_each_version, is_compatible, registry_messages, CompatibilityLevel,
+    InvalidCompatibilityLevel, Previous, VersionCheck,
 };
 pub use parse::{ParseError, Schema, SchemaType};
 pub use registry::{
