@@ -13,9 +13,9 @@
 
 use kplay_engine::schema::{
     check_each_version, check_reader_writer, decode, decode_with, deserialize, encode, frame,
-    is_compatible, registry_messages, serialize, unframe, AvroValue, CompatibilityLevel,
-    ConflictCode, DecodeError, ParseError, Previous, Registered, Registry, RegistryError, Schema,
-    SubjectNameStrategy,
+    is_compatible, pointer_span, registry_messages, serialize, unframe, AvroValue,
+    CompatibilityLevel, ConflictCode, DecodeError, ParseError, Previous, Registered, Registry,
+    RegistryError, Schema, SubjectNameStrategy,
 };
 use serde_json::Value;
 #[cfg(target_arch = "wasm32")]
@@ -1066,4 +1066,30 @@ fn each_version_in_detail_agrees_with_confluents_answer() {
         (found[0].location.as_str(), found[0].message.as_str()),
         ("/fields/1", "f2")
     );
+}
+
+#[test]
+fn locations_map_to_the_schema_text() {
+    let text = "{\"type\":\"record\",\"name\":\"myrecord\",\n \"fields\":[{\"type\":\"string\",\"name\":\"f1\"},\n  {\"type\":\"string\", \"name\":\"f2\"}]}";
+    let at = |p: &str| pointer_span(text, p).map(|r| &text[r]);
+    assert_eq!(at("/"), Some(text));
+    assert_eq!(
+        at("/fields/1"),
+        Some("{\"type\":\"string\", \"name\":\"f2\"}")
+    );
+    assert_eq!(at("/fields/1/type"), Some("\"string\""));
+    // Deeper than the text goes (a writer-union index, a referenced type's
+    // size): the deepest existing part.
+    assert_eq!(at("/fields/0/type/0"), Some("\"string\""));
+    assert_eq!(at("/fields/7"), at("/fields"));
+    assert_eq!(at("/name"), Some("\"myrecord\""));
+    // Java's own location for this pair points at the same text.
+    let found = check_reader_writer(&parse(text), &parse(SCHEMA1)).unwrap();
+    assert_eq!(
+        pointer_span(text, &found[0].location).map(|r| &text[r]),
+        at("/fields/1")
+    );
+    // Escaped tokens and broken text.
+    assert_eq!(pointer_span(r#"{"a/b":{"~":1}}"#, "/a~1b/~0"), Some(12..13));
+    assert_eq!(pointer_span(r#"{"fields":[1,"#, "/fields/1"), None);
 }

@@ -11,7 +11,9 @@
 //!   and the result is exactly the promoted value with the default filled in.
 //! * Random bytes against random reader/writer pairs never panic.
 
-use kplay_engine::schema::{check_reader_writer, decode, decode_with, encode, AvroValue, Schema};
+use kplay_engine::schema::{
+    check_reader_writer, decode, decode_with, encode, pointer_span, AvroValue, Schema,
+};
 use proptest::prelude::*;
 
 /// An abstract schema; names are assigned when rendering.
@@ -326,5 +328,24 @@ proptest! {
         let _ = decode(&a, &bytes);
         let _ = decode_with(&a, &b, &bytes);
         let _ = check_reader_writer(&a, &b);
+    }
+
+    #[test]
+    fn random_text_never_panics(text in "[\\[\\]{}\":,a-z0-9 /~]{0,80}", pointer in "(/[a-z0-9~]{0,3}){0,4}") {
+        let _ = Schema::parse(&text);
+        if let Some(r) = pointer_span(&text, &pointer) {
+            prop_assert!(r.start <= r.end && r.end <= text.len());
+        }
+    }
+
+    #[test]
+    fn every_incompatibility_location_has_a_span((t, _) in schema_and_value(), (u, _) in schema_and_value()) {
+        let rt = render(&t, false, &mut Names { next: 0 });
+        let wt = render(&u, false, &mut Names { next: 0 });
+        let (r, w) = (Schema::parse(&rt).unwrap(), Schema::parse(&wt).unwrap());
+        prop_assert_eq!(pointer_span(&rt, "/"), Some(0..rt.len()));
+        for inc in check_reader_writer(&r, &w).unwrap() {
+            prop_assert!(pointer_span(&rt, &inc.location).is_some(), "{}", inc.location);
+        }
     }
 }
