@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | [`parse`] | Avro schemas parsed over `serde_json`, with Java's `SchemaParseException` messages, names/namespaces/aliases, references, recursion, defaults validated | [`Schema::parse`], [`Schema::canonical_string`], [`ParseError`] |
 //! | [`compat`] | a port of Java's `SchemaCompatibility.checkReaderWriterCompatibility`: types, messages and JSON-pointer locations in Java's order | [`check_reader_writer`], [`Incompatibility`] |
-//! | [`pointer`] | where a Java location (`/fields/1/type`) falls in the schema text, for highlighting | [`pointer_span`] |
+//! | [`pointer`](mod@pointer) | where a Java location (`/fields/1/type`) falls in the schema text, for highlighting | [`pointer_span`] |
 //! | [`registry`] | an in-memory registry: subjects (`TopicNameStrategy`, `RecordNameStrategy`, `TopicRecordNameStrategy`), versions, global ids, levels, soft delete, the 409 body | [`Registry`], [`RegistryError`] |
 //! | [`binary`] | Avro binary encoding, decoding with writer/reader resolution (defaults, promotions, enum defaults, unions) and Java's errors, Confluent's wire format | [`encode`], [`decode_with`], [`frame`], [`deserialize`], [`AvroValue`] |
 //! | [`confluent`] | Confluent's levels, which versions each compares with and in which direction, and the `details` strings | [`CompatibilityLevel`], [`is_compatible`], [`registry_messages`], [`check_each_version`] |
