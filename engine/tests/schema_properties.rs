@@ -348,4 +348,16 @@ proptest! {
             prop_assert!(pointer_span(&rt, &inc.location).is_some(), "{}", inc.location);
         }
     }
+
+    /// Java's contract: when the checker finds a pair compatible, every
+    /// datum the writer can write decodes with the reader.
+    #[test]
+    fn compatible_pairs_always_decode((t, v) in schema_and_value(), u in schema_tree()) {
+        let writer = Schema::parse(&render(&t, false, &mut Names { next: 0 })).unwrap();
+        let reader = Schema::parse(&render(&u, false, &mut Names { next: 0 })).unwrap();
+        if check_reader_writer(&reader, &writer).unwrap().is_empty() {
+            let bytes = encode(&writer, &v).unwrap();
+            prop_assert!(decode_with(&writer, &reader, &bytes).is_ok());
+        }
+    }
 }
