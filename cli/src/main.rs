@@ -9,6 +9,7 @@ mod assign;
 mod partition;
 mod plan;
 mod run;
+mod schema;
 
 #[derive(Parser)]
 #[command(
@@ -31,6 +32,8 @@ enum Command {
     Plan(plan::Args),
     /// Create a topic, produce a workload, and print each partition's log.
     Run(run::Args),
+    /// Avro schema compatibility as Confluent Schema Registry decides it.
+    Schema(schema::Args),
 }
 
 fn main() {
@@ -40,6 +43,7 @@ fn main() {
         Command::Assign(a) => assign::run(a),
         Command::Plan(a) => plan::run(a),
         Command::Run(a) => run::run(a),
+        Command::Schema(a) => schema::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

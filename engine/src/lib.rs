@@ -33,6 +33,13 @@
 //! * [`planner`] sizes a cluster (partitions, disk, network, brokers) and
 //!   shows each number's formula.
 //! * [`scenario`] is the topic playground's state as a share-link query.
+//! * [`schema`] parses Avro schemas, checks reader/writer compatibility
+//!   exactly as Avro's Java `SchemaCompatibility` does (types, messages,
+//!   JSON-pointer locations), applies Confluent Schema Registry's levels
+//!   (`BACKWARD` … `FULL_TRANSITIVE`) with its `details` strings, keeps an
+//!   in-memory registry (subjects, versions, global ids, soft delete, the 409
+//!   body), and encodes/decodes Avro binary with writer/reader schema
+//!   resolution in Confluent's wire format.
 //!
 //! ## Example
 //!
@@ -85,6 +92,7 @@ pub mod record;
 pub mod retention;
 pub mod rng;
 pub mod scenario;
+pub mod schema;
 pub mod skew;
 pub mod sort;
 pub mod table;
