@@ -33,6 +33,9 @@
 //! * [`planner`] sizes a cluster (partitions, disk, network, brokers) and
 //!   shows each number's formula.
 //! * [`scenario`] is the topic playground's state as a share-link query.
+//! * [`cli_input`] parses the CLI's JSON and argument inputs (the same code
+//!   the fuzz targets run); [`input`] quotes untrusted input briefly in
+//!   error messages and reads whole numbers with range-aware messages.
 //!
 //! ## Example
 //!
@@ -72,10 +75,12 @@
 //!   can hold a handful of records for teaching.
 
 pub mod cleaner;
+pub mod cli_input;
 pub mod clock;
 pub mod cluster;
 pub mod config;
 pub mod group;
+pub mod input;
 pub mod log;
 pub mod mitigation;
 pub mod offsets;
