@@ -1046,3 +1046,27 @@ fn plan_errors_quote_long_input_briefly() {
         }
     }
 }
+
+/// Found by the plan_json fuzz target: positive values as small as 1e-320
+/// passed "> 0" and gave an infinite producer ceiling or effective retention.
+#[test]
+fn tiny_positive_values_are_refused_not_infinite() {
+    for text in [
+        r#"{"records_per_s":2,"avg_record_bytes":2,"retention_bytes_per_partition":4,"replication_factor":2,"rtt_ms":8e-320,"acks":"1"}"#,
+        r#"{"records_per_s":1e-320,"avg_record_bytes":512,"retention_bytes_per_partition":4,"replication_factor":2}"#,
+        r#"{"ingress_mb_per_s":1e-300,"retention_bytes_per_partition":4,"replication_factor":2}"#,
+    ] {
+        let e = plan_from_json(text).unwrap_err();
+        assert!(
+            e.iter().any(|e| e
+                .to_string()
+                .contains("Value must be at least 0.000001 (smaller positive values")),
+            "{text}: {e:?}"
+        );
+    }
+    let p = plan_from_json(
+        r#"{"ingress_mb_per_s":0.000001,"retention_bytes_per_partition":9007199254740991,"replication_factor":1,"rtt_ms":0.000001,"avg_record_bytes":1}"#,
+    )
+    .unwrap();
+    assert!(p.effective_retention_hours.is_finite());
+}

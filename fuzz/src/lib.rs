@@ -65,12 +65,18 @@ pub fn check_error_len(what: &str, msg: &str) -> Result<(), Finding> {
     Ok(())
 }
 
-/// A label for an error message: its first `n` characters with digits
-/// dropped, so numbers from the input do not make every error "new".
+/// A label for an error message: its first `n` characters, up to the first
+/// quote (`"`, `'` or `` ` ``, where input is usually echoed), with digits
+/// dropped, so values from the input do not make every error "new".
 pub fn label_of(prefix: &str, msg: &str, n: usize) -> String {
     let mut s = String::with_capacity(prefix.len() + n + 1);
     s.push_str(prefix);
     s.push(':');
-    s.extend(msg.chars().filter(|c| !c.is_ascii_digit()).take(n));
+    s.extend(
+        msg.chars()
+            .take_while(|c| !matches!(c, '"' | '\'' | '`'))
+            .filter(|c| !c.is_ascii_digit())
+            .take(n),
+    );
     s
 }

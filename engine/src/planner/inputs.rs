@@ -24,6 +24,9 @@ pub const MAX_RETENTION_HOURS: f64 = 876_600.0;
 /// Kafka stores the replication factor as a 16-bit signed integer
 /// (`CreateTopicsRequest.replicationFactor` is `int16`).
 pub const MAX_REPLICATION_FACTOR: f64 = 32_767.0;
+/// The smallest value a quantity that must be positive may take (rates,
+/// sizes, round-trip times): 10^-6 of its unit, e.g. 1 byte/s of ingress.
+pub const MIN_POSITIVE: f64 = 1.0e-6;
 /// The largest whole number every larger one can be told apart from in a
 /// 64-bit float (2^53 − 1, JavaScript's `Number.MAX_SAFE_INTEGER`).
 pub const MAX_EXACT_WHOLE_NUMBER: f64 = 9_007_199_254_740_991.0;
@@ -374,6 +377,17 @@ impl Checker {
         }
         if min_exclusive && v <= min {
             self.bad(field, v, format!("Value must be greater than {min}"));
+            return None;
+        }
+        // A positive quantity the formulas divide by: 1e-320 passed "> 0"
+        // and made the producer ceiling and the effective retention infinite
+        // (found by the plan_json fuzz target).
+        if min_exclusive && min == 0.0 && v < MIN_POSITIVE {
+            self.bad(
+                field,
+                v,
+                "Value must be at least 0.000001 (smaller positive values make the plan's divisions overflow)",
+            );
             return None;
         }
         if !min_exclusive && v < min {

@@ -8,7 +8,7 @@
 //! the last value given says (Java `int` / `long` range). For a refused input:
 //! a short message in Kafka's words.
 
-use kplay_engine::config::TopicConfig;
+use kplay_engine::config::{ConfigError, TopicConfig};
 
 use crate::{check_error_len, label_of, Finding, Target};
 
@@ -54,7 +54,13 @@ impl Target for TopicConfigPairs {
             Err(e) => {
                 let m = e.to_string();
                 check_error_len("config error", &m)?;
-                return Ok(label_of("err", &m, 40));
+                return Ok(match e {
+                    ConfigError::InvalidValue { name, reason, .. } => {
+                        label_of(&format!("err:{name}"), &reason, 30)
+                    }
+                    ConfigError::UnknownConfig { .. } => "err-unknown".to_owned(),
+                    _ => label_of("err", &m, 30),
+                });
             }
             Ok(c) => c,
         };
