@@ -38,6 +38,8 @@
 //! Output (`--json`): `{"assignment": {"c1": [{"topic": "orders", "partition": 0}, …]}}`,
 //! every member present, each list sorted by topic then partition.
 
+use std::fmt::Write as _;
+
 use kplay_engine::cli_input::parse_assign_input;
 use kplay_engine::group::Assignor;
 use std::path::PathBuf;
@@ -69,20 +71,18 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
     let sorted = outcome.sorted();
     if args.json {
         let out = serde_json::json!({ "assignment": sorted });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
-        );
-        return Ok(());
+        let text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
+        return crate::emit(&format!("{text}\n"));
     }
-    println!("assignor: {assignor}");
+    let mut out = String::new();
+    let _ = writeln!(out, "assignor: {assignor}");
     let width = sorted
         .keys()
         .map(|m| m.chars().count())
         .max()
         .unwrap_or(6)
         .clamp(6, MAX_MEMBER_COLUMN);
-    println!("{:<width$}  {:>5}  PARTITIONS", "MEMBER", "COUNT");
+    let _ = writeln!(out, "{:<width$}  {:>5}  PARTITIONS", "MEMBER", "COUNT");
     for (member, parts) in &sorted {
         let list = if parts.is_empty() {
             "(idle)".to_owned()
@@ -93,7 +93,8 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        println!(
+        let _ = writeln!(
+            out,
             "{:<width$}  {:>5}  {list}",
             cell(member, MAX_MEMBER_COLUMN),
             parts.len()
@@ -104,14 +105,14 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
             .partitions_transferring_ownership
             .filter(|p| !p.is_empty())
         {
-            println!();
-            println!("pending (revoked by their current owner first, assigned in the follow-up rebalance):");
+            out.push('\n');
+            out.push_str("pending (revoked by their current owner first, assigned in the follow-up rebalance):\n");
             for (tp, to) in p {
-                println!("  {tp} -> {}", cell(&to, MAX_MEMBER_COLUMN));
+                let _ = writeln!(out, "  {tp} -> {}", cell(&to, MAX_MEMBER_COLUMN));
             }
         }
     }
-    Ok(())
+    crate::emit(&out)
 }
 
 /// `s` cut to `max` characters, the last replaced by `…` when cut.

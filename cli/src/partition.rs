@@ -182,6 +182,5 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
             ));
         }
     }
-    print!("{out}");
-    Ok(())
+    crate::emit(&out)
 }

@@ -7,6 +7,8 @@
 //! The same fields as the app's topic page share link (`engine::scenario`), so
 //! `--ops` accepts a link's `ops` value verbatim.
 
+use std::fmt::Write as _;
+
 use kplay_engine::scenario::{ProduceOp, TopicScenario};
 use serde::Serialize;
 
@@ -111,11 +113,14 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
             })
             .collect(),
     };
+    let mut text = String::new();
     if args.json {
         let s = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
-        println!("{s}");
+        text.push_str(&s);
+        text.push('\n');
     } else {
-        println!(
+        let _ = writeln!(
+            text,
             "{:<10} {:>16} {:>14} {:>14} {:>9} {:>11} {:>9}",
             "PARTITION",
             "LOG-START-OFFSET",
@@ -126,7 +131,8 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
             "SEGMENTS"
         );
         for p in &out.partitions {
-            println!(
+            let _ = writeln!(
+                text,
                 "{:<10} {:>16} {:>14} {:>14} {:>9} {:>11} {:>9}",
                 p.partition,
                 p.log_start_offset,
@@ -138,5 +144,5 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
             );
         }
     }
-    Ok(())
+    crate::emit(&text)
 }

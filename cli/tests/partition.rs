@@ -301,3 +301,26 @@ fn partition_counts_are_java_ints_and_cheap() {
         );
     }
 }
+
+/// A reader that stops early (`kplay partition … | head -1`) closes the
+/// pipe; kplay used to panic with "failed printing to stdout: Broken pipe".
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kplay"))
+        .args(["partition", "--partitions", "3"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn kplay");
+    drop(child.stdout.take()); // the reader is gone before kplay writes
+    {
+        let mut sin = child.stdin.take().expect("stdin");
+        let keys: String = (0..100_000).map(|i| format!("key-{i}\n")).collect();
+        sin.write_all(keys.as_bytes()).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}
