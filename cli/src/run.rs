@@ -18,7 +18,9 @@ pub(crate) struct Args {
     /// Topic name (Kafka's rules: [a-zA-Z0-9._-], 1..=249 chars, not "." or "..").
     #[arg(long, default_value = "orders")]
     topic: String,
-    /// Number of partitions.
+    /// Number of partitions, 1 to 1000 (kplay's topic-page limit). Like
+    /// kafka-topics.sh, 0 and negative counts (-1 included) are refused: -1
+    /// means the broker default num.partitions only in the Admin API.
     #[arg(long, default_value_t = 3, allow_negative_numbers = true)]
     partitions: i64,
     /// `segment.bytes` for the topic.
