@@ -20,7 +20,9 @@
 //! without metadata, server-side ones fail).
 //!
 //! **Validation and limits** (`kplay_engine::cli_input::parse_assign_input`,
-//! shared with the fuzz targets): the file must be a JSON object; topic names
+//! shared with the fuzz targets): the file must be a JSON object; every
+//! member subscribes to at least one topic (a consumer with an empty
+//! subscription does not join a group); topic names
 //! follow Kafka's rules (`[a-zA-Z0-9._-]`, 1 to 249 characters, not `.` or
 //! `..`), as `kplay run` and the pages check them; partition counts are 1 to
 //! 2147483647 (a Java int). kplay keeps every partition in memory, so it

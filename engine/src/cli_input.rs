@@ -64,18 +64,24 @@ impl CliInputError {
     }
 }
 
-/// Parses a JSON document that must be an object (a JSON array would
-/// otherwise fill a struct's fields by position: serde accepts sequences for
-/// structs). Parser messages quote the input only briefly.
-pub fn json_object(text: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Object(m)) => Ok(m),
-        Ok(other) => Err(format!(
-            "expected a JSON object {{…}} at the top level, found {}",
-            json_kind(&other)
-        )),
-        Err(e) => Err(clip_message(&e.to_string()).into_owned()),
+/// Deserializes a JSON document that must be an object. serde fills a
+/// struct from a JSON array by position (`[50, null, 2]`), a shape nobody
+/// documents, so anything but `{…}` at the top level is refused. Duplicate
+/// and unknown fields are the struct's business (serde refuses duplicates).
+/// Parser messages quote the input only briefly.
+pub fn from_json_object<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    // JSON whitespace (RFC 8259 §2); a document starting with `{` is an object.
+    let start = text.trim_start_matches([' ', '\t', '\n', '\r']);
+    if !start.starts_with('{') {
+        return Err(match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) => format!(
+                "expected a JSON object {{…}} at the top level, found {}",
+                json_kind(&v)
+            ),
+            Err(e) => clip_message(&e.to_string()).into_owned(),
+        });
     }
+    serde_json::from_str(text).map_err(|e| clip_message(&e.to_string()).into_owned())
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {
@@ -165,16 +171,17 @@ fn assign_input_error(e: InvalidAssignmentInput) -> CliInputError {
 /// Parses `kplay assign`'s input file (see `cli/src/assign.rs` for the
 /// format) into an [`AssignmentInput`].
 ///
-/// Refused: anything but a JSON object; unknown fields; topic names that
+/// Refused: anything but a JSON object; unknown or duplicate fields; members
+/// with an empty `topics` list (such a consumer does not join a group; the
+/// sticky assignors would otherwise deal it partitions, as Java's
+/// `allSubscriptionsEqual` skips an empty first subscription); topic names that
 /// break Kafka's rules ([`TopicName::new`], as `kplay run` and the pages
 /// check them); partition counts outside 1..=2^31 − 1; members referring to a
 /// topic missing from `topics` (the CLI is strict, see `kplay assign`'s
 /// docs); and inputs above the [limits](self#limits).
 pub fn parse_assign_input(text: &str) -> Result<AssignmentInput, CliInputError> {
-    let obj = json_object(text).map_err(|e| CliInputError::new(format!("malformed input: {e}")))?;
-    let file: InputFile = serde_json::from_value(serde_json::Value::Object(obj)).map_err(|e| {
-        CliInputError::new(format!("malformed input: {}", clip_message(&e.to_string())))
-    })?;
+    let file: InputFile =
+        from_json_object(text).map_err(|e| CliInputError::new(format!("malformed input: {e}")))?;
     let mut topics = BTreeMap::new();
     let mut total: u64 = 0;
     for (t, n) in &file.topics {
@@ -209,6 +216,12 @@ pub fn parse_assign_input(text: &str) -> Result<AssignmentInput, CliInputError> 
     }
     let mut out = Vec::with_capacity(members);
     for m in file.members {
+        if m.topics.is_empty() {
+            return Err(CliInputError::new(format!(
+                "member '{}' subscribes to no topic: a Kafka consumer with an empty subscription is not a group member (KafkaConsumer.subscribe(emptyList) is unsubscribe(), so it never joins)",
+                clip(&m.member_id)
+            )));
+        }
         for t in m.topics.iter().chain(m.owned.iter().map(|tp| &tp.topic)) {
             if !topics.contains_key(t) {
                 return Err(CliInputError::new(format!(
@@ -393,6 +406,31 @@ mod tests {
             e,
             "malformed input: expected a JSON object {…} at the top level, found an array"
         );
+    }
+
+    #[test]
+    fn empty_subscriptions_are_refused() {
+        // Found by the assign_json fuzz target: the sticky assignors gave
+        // orders-2 to a member subscribed to nothing (and, in debug builds,
+        // the engine's invariant check panicked).
+        let e = parse_assign_input(
+            r#"{"topics":{"orders":4},"members":[{"member_id":"c1","topics":["orders"]},{"member_id":"c3","topics":[]}]}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("member 'c3' subscribes to no topic"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_fields_are_refused() {
+        // Found by the assign_json fuzz target while the input went through
+        // serde_json::Value, where the last duplicate silently won.
+        let e = parse_assign_input(
+            r#"{"topics":{"t":1},"members":[{"member_id":"1","topics":[],"topics":["t"]}]}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("duplicate field `topics`"), "{e}");
     }
 
     #[test]

@@ -46,15 +46,22 @@ pub fn load_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 
 thread_local! {
     static PANIC_MESSAGE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    static CAPTURING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 static HOOK: Once = Once::new();
 
-/// Replaces the panic hook (once per process) with one that records the
-/// message and location for [`execute`] instead of printing them.
+/// Replaces the panic hook (once per process) with one that, inside
+/// [`execute`], records the message and location instead of printing them;
+/// elsewhere (a failing test's assertion) the previous hook runs.
 fn install_panic_hook() {
     HOOK.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CAPTURING.with(std::cell::Cell::get) {
+                previous(info);
+                return;
+            }
             let msg = if let Some(s) = info.payload().downcast_ref::<&str>() {
                 (*s).to_owned()
             } else if let Some(s) = info.payload().downcast_ref::<String>() {
@@ -75,7 +82,10 @@ fn install_panic_hook() {
 /// finding (a failed check, or the panic's message and location).
 pub fn execute(target: &dyn Target, input: &[u8]) -> Result<String, Finding> {
     install_panic_hook();
-    match catch_unwind(AssertUnwindSafe(|| target.run(input))) {
+    CAPTURING.with(|c| c.set(true));
+    let result = catch_unwind(AssertUnwindSafe(|| target.run(input)));
+    CAPTURING.with(|c| c.set(false));
+    match result {
         Ok(r) => r,
         Err(_) => Err(PANIC_MESSAGE
             .with(|m| m.borrow_mut().take())

@@ -468,13 +468,8 @@ impl PlanInput {
     /// an object: serde would otherwise fill the struct from a JSON array by
     /// position (`[50, null, null, 2, 24]`), a shape nobody documents.
     pub fn from_json(text: &str) -> Result<Self, PlanInputError> {
-        let obj = crate::cli_input::json_object(text)
-            .map_err(|message| PlanInputError::InvalidJson { message })?;
-        serde_json::from_value(serde_json::Value::Object(obj)).map_err(|e| {
-            PlanInputError::InvalidJson {
-                message: crate::input::clip_message(&e.to_string()).into_owned(),
-            }
-        })
+        crate::cli_input::from_json_object(text)
+            .map_err(|message| PlanInputError::InvalidJson { message })
     }
 }
 
