@@ -251,3 +251,11 @@ fn arrays_are_not_input_files() {
     );
     assert!(e.contains("expected a JSON object"), "{e}");
 }
+
+/// Issue 16 finding 17: a long unknown assignor name is quoted briefly.
+#[test]
+fn a_long_unknown_assignor_is_quoted_briefly() {
+    let e = err(&"x".repeat(100_000), SEVEN_ON_SIX);
+    assert!(e.len() < 300, "{} bytes", e.len());
+    assert!(e.contains("Unknown assignor 'xxxx"), "{e}");
+}

@@ -119,7 +119,7 @@ impl fmt::Display for Assignor {
 
 /// An assignor name Kafka does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Unknown assignor '{name}': expected one of range, roundrobin, sticky, cooperative-sticky, uniform, server-range")]
+#[error("Unknown assignor '{}': expected one of range, roundrobin, sticky, cooperative-sticky, uniform, server-range", crate::input::clip(name))]
 pub struct UnknownAssignor {
     /// The rejected name.
     pub name: String,
