@@ -34,7 +34,7 @@ use std::num::NonZeroU32;
 use serde::Deserialize;
 
 use crate::cluster::MAX_PARTITIONS_PER_TOPIC;
-use crate::group::{AssignmentInput, InvalidAssignmentInput, MemberSubscription, TopicPartition};
+use crate::group::{AssignmentInput, MemberSubscription, TopicPartition};
 use crate::input::{clip, clip_message, parse_i64, IntError};
 use crate::partitioner::{ClientPartitioner, PartitionerConfig, PartitionerKind};
 use crate::record::RecordInput;
@@ -140,34 +140,6 @@ fn topic_partitions(topic: &str, v: &serde_json::Value) -> Result<i32, CliInputE
     }
 }
 
-fn assign_input_error(e: InvalidAssignmentInput) -> CliInputError {
-    CliInputError::new(match e {
-        InvalidAssignmentInput::DuplicateMemberId { member_id } => {
-            format!("INVALID_REQUEST: duplicate member id '{}'", clip(&member_id))
-        }
-        InvalidAssignmentInput::DuplicateInstanceId { group_instance_id } => format!(
-            "FENCED_INSTANCE_ID: group.instance.id '{}' is used by two members",
-            clip(&group_instance_id)
-        ),
-        InvalidAssignmentInput::UnknownPartition {
-            member_id,
-            partition,
-            partitions,
-        } => format!(
-            "UNKNOWN_TOPIC_OR_PARTITION: member '{}' owns {partition} but the topic has {partitions} partitions",
-            clip(&member_id)
-        ),
-        InvalidAssignmentInput::DuplicateOwnedPartition {
-            member_id,
-            partition,
-        } => format!(
-            "INVALID_REQUEST: member '{}' lists owned partition {partition} twice",
-            clip(&member_id)
-        ),
-        other => other.to_string(),
-    })
-}
-
 /// Parses `kplay assign`'s input file (see `cli/src/assign.rs` for the
 /// format) into an [`AssignmentInput`].
 ///
@@ -239,7 +211,7 @@ pub fn parse_assign_input(text: &str) -> Result<AssignmentInput, CliInputError> 
             generation: m.generation,
         });
     }
-    AssignmentInput::new(topics, out).map_err(assign_input_error)
+    AssignmentInput::new(topics, out).map_err(|e| CliInputError::new(e.to_string()))
 }
 
 /// Parses `kplay partition --partitions N`: Kafka's partition count is a Java

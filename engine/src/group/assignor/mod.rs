@@ -160,7 +160,11 @@ impl FromStr for Assignor {
 pub enum AssignError {
     /// A KIP-848 assignor was given a member subscribed to a topic missing
     /// from the metadata (`PartitionAssignorException`).
-    #[error("PartitionAssignorException: Member '{member_id}' is subscribed to a non-existent topic '{topic}'")]
+    #[error(
+        "PartitionAssignorException: Member '{}' is subscribed to a non-existent topic '{}'",
+        crate::input::clip(member_id),
+        crate::input::clip(topic)
+    )]
     SubscribedToNonExistentTopic {
         /// The member.
         member_id: String,
