@@ -15,13 +15,16 @@ export CARGO_TERM_COLOR=never
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy (host: engine, cli; wasm: app) -D warnings"
-cargo clippy -p kplay-engine -p kplay-cli --all-targets -- -D warnings
+step "cargo clippy (host: engine, cli, fuzz; wasm: app) -D warnings"
+cargo clippy -p kplay-engine -p kplay-cli -p kplay-fuzz --all-targets -- -D warnings
 cargo clippy -p kplay-app --all-targets --target wasm32-unknown-unknown -- -D warnings
 
-step "cargo test (engine, cli, app state on the host)"
-cargo test -p kplay-engine -p kplay-cli
+step "cargo test (engine, cli, fuzz regressions, app state on the host)"
+cargo test -p kplay-engine -p kplay-cli -p kplay-fuzz
 cargo test -p kplay-app --lib
+
+step "fuzz smoke run"
+bash scripts/fuzz.sh --smoke
 
 step "engine and app tests compiled to wasm, in headless Chromium"
 # Every engine test file runs here too (each case written once, run natively

@@ -19,6 +19,18 @@
 //! error (the engine itself follows Kafka: client-side assignors skip topics
 //! without metadata, server-side ones fail).
 //!
+//! **Validation and limits** (`kplay_engine::cli_input::parse_assign_input`,
+//! shared with the fuzz targets): the file must be a JSON object; every
+//! member subscribes to at least one topic (a consumer with an empty
+//! subscription does not join a group); topic names
+//! follow Kafka's rules (`[a-zA-Z0-9._-]`, 1 to 249 characters, not `.` or
+//! `..`), as `kplay run` and the pages check them; partition counts are 1 to
+//! 2147483647 (a Java int). kplay keeps every partition in memory, so it
+//! assigns at most 10,000 partitions per topic, 100,000 in all, 10,000
+//! members, 2,000,000 partitions × members and 100,000 topic subscriptions
+//! (entries of the members' `topics` lists); each refusal says which limit.
+//! The table cuts member ids longer than 64 characters with `…`.
+//!
 //! **cooperative-sticky** prints the assignor's output *for this round*, as
 //! Kafka's `CooperativeStickyAssignor.assign` returns it: a partition that
 //! changes owner is left out (its current owner must revoke it first) and is
@@ -28,10 +40,15 @@
 //! Output (`--json`): `{"assignment": {"c1": [{"topic": "orders", "partition": 0}, …]}}`,
 //! every member present, each list sorted by topic then partition.
 
-use kplay_engine::group::{AssignmentInput, Assignor, MemberSubscription, TopicPartition};
-use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use kplay_engine::cli_input::parse_assign_input;
+use kplay_engine::group::Assignor;
 use std::path::PathBuf;
+
+/// Widest MEMBER column of the table; longer ids are cut with `…` (the JSON
+/// output keeps them whole).
+const MAX_MEMBER_COLUMN: usize = 64;
 
 /// Arguments of `kplay assign`.
 #[derive(clap::Args)]
@@ -47,44 +64,27 @@ pub(crate) struct Args {
     json: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct InputFile {
-    topics: BTreeMap<String, i64>,
-    members: Vec<InputMember>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct InputMember {
-    member_id: String,
-    #[serde(default)]
-    group_instance_id: Option<String>,
-    topics: Vec<String>,
-    #[serde(default)]
-    owned: Vec<TopicPartition>,
-    #[serde(default)]
-    generation: Option<i32>,
-}
-
 pub(crate) fn run(args: Args) -> Result<(), String> {
     let assignor: Assignor = args.assignor.parse().map_err(|e| format!("{e}"))?;
     let text = std::fs::read_to_string(&args.input)
         .map_err(|e| format!("cannot read {}: {e}", args.input.display()))?;
-    let input = parse_input(&text)?;
+    let input = parse_assign_input(&text).map_err(|e| e.to_string())?;
     let outcome = assignor.assign(&input).map_err(|e| e.to_string())?;
     let sorted = outcome.sorted();
     if args.json {
         let out = serde_json::json!({ "assignment": sorted });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
-        );
-        return Ok(());
+        let text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
+        return crate::emit(&format!("{text}\n"));
     }
-    println!("assignor: {assignor}");
-    let width = sorted.keys().map(String::len).max().unwrap_or(6).max(6);
-    println!("{:<width$}  {:>5}  PARTITIONS", "MEMBER", "COUNT");
+    let mut out = String::new();
+    let _ = writeln!(out, "assignor: {assignor}");
+    let width = sorted
+        .keys()
+        .map(|m| m.chars().count())
+        .max()
+        .unwrap_or(6)
+        .clamp(6, MAX_MEMBER_COLUMN);
+    let _ = writeln!(out, "{:<width$}  {:>5}  PARTITIONS", "MEMBER", "COUNT");
     for (member, parts) in &sorted {
         let list = if parts.is_empty() {
             "(idle)".to_owned()
@@ -95,51 +95,36 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        println!("{member:<width$}  {:>5}  {list}", parts.len());
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:>5}  {list}",
+            cell(member, MAX_MEMBER_COLUMN),
+            parts.len()
+        );
     }
     if assignor == Assignor::CooperativeSticky {
         if let Some(p) = outcome
             .partitions_transferring_ownership
             .filter(|p| !p.is_empty())
         {
-            println!();
-            println!("pending (revoked by their current owner first, assigned in the follow-up rebalance):");
+            out.push('\n');
+            out.push_str("pending (revoked by their current owner first, assigned in the follow-up rebalance):\n");
             for (tp, to) in p {
-                println!("  {tp} -> {to}");
+                let _ = writeln!(out, "  {tp} -> {}", cell(&to, MAX_MEMBER_COLUMN));
             }
         }
     }
-    Ok(())
+    crate::emit(&out)
 }
 
-fn parse_input(text: &str) -> Result<AssignmentInput, String> {
-    let file: InputFile =
-        serde_json::from_str(text).map_err(|e| format!("malformed input: {e}"))?;
-    let mut topics = BTreeMap::new();
-    for (t, n) in file.topics {
-        let n = i32::try_from(n)
-            .ok()
-            .filter(|&n| n > 0)
-            .ok_or_else(|| format!("INVALID_PARTITIONS: Number of partitions for topic '{t}' must be between 1 and {}, got {n}", i32::MAX))?;
-        topics.insert(t, n);
-    }
-    let mut members = Vec::with_capacity(file.members.len());
-    for m in file.members {
-        for t in m.topics.iter().chain(m.owned.iter().map(|tp| &tp.topic)) {
-            if !topics.contains_key(t) {
-                return Err(format!(
-                    "UNKNOWN_TOPIC_OR_PARTITION: member '{}' refers to topic '{t}', which is not in \"topics\"",
-                    m.member_id
-                ));
-            }
+/// `s` cut to `max` characters, the last replaced by `…` when cut.
+fn cell(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => s.into(),
+        Some(_) => {
+            let mut c: String = s.chars().take(max - 1).collect();
+            c.push('…');
+            c.into()
         }
-        members.push(MemberSubscription {
-            member_id: m.member_id,
-            group_instance_id: m.group_instance_id,
-            topics: m.topics,
-            owned: m.owned,
-            generation: m.generation,
-        });
     }
-    AssignmentInput::new(topics, members).map_err(|e| e.to_string())
 }

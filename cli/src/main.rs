@@ -36,6 +36,19 @@ enum Command {
     Schema(schema::Args),
 }
 
+/// Writes command output to stdout. A closed pipe (`kplay … | head -1`)
+/// ends the program quietly, as a reader that stops early expects; `print!`
+/// would panic ("failed printing to stdout: Broken pipe").
+pub(crate) fn emit(text: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(format!("cannot write the output: {e}")),
+    }
+}
+
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -46,7 +59,9 @@ fn main() {
         Command::Schema(a) => schema::run(a),
     };
     if let Err(e) = result {
-        eprintln!("error: {e}");
+        // `eprintln!` would panic on a closed stderr; the status says it all.
+        let _ =
+            std::io::Write::write_all(&mut std::io::stderr(), format!("error: {e}\n").as_bytes());
         std::process::exit(2);
     }
 }

@@ -16,6 +16,11 @@
 //! `i32`). `hash` is omitted when the key's partition is random: always for
 //! `random`, and for the empty key under `consistent_random`.
 //!
+//! N is a Java `int`, 1 to 2147483647, as Kafka's partition count; any
+//! such N costs nothing extra (a key's partition is its hash modulo N). The
+//! table cuts keys longer than 64 characters with `…`; `--json` prints them
+//! whole.
+//!
 //! Random choices are deterministic: they come from a `SimRng` seeded with
 //! `--seed` (default 0), all keys produced at simulated time 0, so keys that
 //! librdkafka sends to its sticky partition (the empty key under
@@ -23,16 +28,20 @@
 
 use std::io::Read as _;
 
-use kplay_engine::partitioner::{ClientPartitioner, PartitionerConfig, PartitionerKind};
-use kplay_engine::record::RecordInput;
-use kplay_engine::rng::SimRng;
+use kplay_engine::cli_input::{parse_partition_count, partition_keys};
+use kplay_engine::input::clip;
+use kplay_engine::partitioner::PartitionerKind;
+
+/// Widest KEY column of the table; longer keys are cut with `…` (the JSON
+/// output keeps them whole).
+const MAX_KEY_COLUMN: usize = 64;
 
 /// Arguments of `kplay partition`.
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Number of partitions of the topic (at least 1).
-    #[arg(long, allow_negative_numbers = true)]
-    partitions: i64,
+    /// Number of partitions of the topic: 1 to 2147483647 (a Java int).
+    #[arg(long, allow_hyphen_values = true)]
+    partitions: String,
     /// `java` (default) or a librdkafka partitioner name.
     #[arg(long, default_value = "java")]
     partitioner: String,
@@ -60,7 +69,10 @@ struct Row {
 fn decode_hex(s: &str) -> Result<Vec<u8>, String> {
     let b = s.as_bytes();
     if !b.len().is_multiple_of(2) {
-        return Err(format!("invalid hex key \"{s}\": odd number of digits"));
+        return Err(format!(
+            "invalid hex key \"{}\": odd number of digits",
+            clip(s)
+        ));
     }
     let digit = |c: u8| -> Result<u8, String> {
         match c {
@@ -68,7 +80,8 @@ fn decode_hex(s: &str) -> Result<Vec<u8>, String> {
             b'a'..=b'f' => Ok(c - b'a' + 10),
             b'A'..=b'F' => Ok(c - b'A' + 10),
             _ => Err(format!(
-                "invalid hex key \"{s}\": '{}' is not a hex digit",
+                "invalid hex key \"{}\": '{}' is not a hex digit",
+                clip(s),
                 c as char
             )),
         }
@@ -95,43 +108,48 @@ fn read_stdin_keys() -> Result<Vec<Vec<u8>>, String> {
         .collect())
 }
 
+/// `s` cut to `max` characters, the last replaced by `…` when cut.
+fn cell(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => s.into(),
+        Some(_) => {
+            let mut c: String = s.chars().take(max - 1).collect();
+            c.push('…');
+            c.into()
+        }
+    }
+}
+
 pub(crate) fn run(args: Args) -> Result<(), String> {
     let kind: PartitionerKind = args.partitioner.parse().map_err(|e| format!("{e}"))?;
-    let n = u32::try_from(args.partitions)
-        .ok()
-        .filter(|&n| n >= 1)
-        .ok_or_else(|| {
-            format!(
-                "INVALID_PARTITIONS: Number of partitions must be larger than 0, got {}",
-                args.partitions
-            )
-        })?;
+    let n = parse_partition_count(&args.partitions).map_err(|e| e.to_string())?;
     let given: Vec<Vec<u8>> = if args.keys.is_empty() {
         read_stdin_keys()?
     } else {
         args.keys.iter().map(|k| k.as_bytes().to_vec()).collect()
     };
-    let mut partitioner =
-        ClientPartitioner::new(kind, &PartitionerConfig::default()).map_err(|e| e.to_string())?;
-    let mut rng = SimRng::seeded(args.seed);
-    let mut rows = Vec::with_capacity(given.len());
-    for raw in &given {
-        let shown = String::from_utf8_lossy(raw).into_owned();
-        let key = if args.hex {
-            decode_hex(shown.trim())?
-        } else {
-            raw.clone()
-        };
-        let rec = RecordInput::new(Some(&key), None, 0);
-        let partition = partitioner
-            .partition(&rec, n, 0, &mut rng)
-            .map_err(|e| e.to_string())?;
-        rows.push(Row {
-            key: shown,
-            partition,
-            hash: kind.raw_hash(&key),
-        });
-    }
+    let shown: Vec<String> = given
+        .iter()
+        .map(|raw| String::from_utf8_lossy(raw).into_owned())
+        .collect();
+    let keys: Vec<Vec<u8>> = if args.hex {
+        shown
+            .iter()
+            .map(|s| decode_hex(s.trim()))
+            .collect::<Result<_, _>>()?
+    } else {
+        given
+    };
+    let placed = partition_keys(kind, &keys, n, args.seed).map_err(|e| e.to_string())?;
+    let rows: Vec<Row> = shown
+        .into_iter()
+        .zip(placed)
+        .map(|(key, p)| Row {
+            key,
+            partition: p.partition,
+            hash: p.hash,
+        })
+        .collect();
     let mut out = String::new();
     if args.json {
         for r in &rows {
@@ -145,7 +163,7 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
             .map(|r| r.key.chars().count())
             .max()
             .unwrap_or(0)
-            .max(3);
+            .clamp(3, MAX_KEY_COLUMN);
         out.push_str(&format!(
             "# partitioner {kind} ({}), {n} partitions\n",
             kind.client()
@@ -158,10 +176,11 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
             let hash = r.hash.map_or_else(|| "-".to_owned(), |h| h.to_string());
             out.push_str(&format!(
                 "{:<width$}  {:>9}  {:>11}\n",
-                r.key, r.partition, hash
+                cell(&r.key, MAX_KEY_COLUMN),
+                r.partition,
+                hash
             ));
         }
     }
-    print!("{out}");
-    Ok(())
+    crate::emit(&out)
 }

@@ -46,9 +46,9 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
         Err(e) => Err(vec![PlanInputError::InvalidJson { message: e }]),
     };
     if args.json {
-        println!("{}", planner::outcome_json(&outcome));
+        crate::emit(&format!("{}\n", planner::outcome_json(&outcome)))?;
     } else if let Ok(plan) = &outcome {
-        print!("{}", readable(plan));
+        crate::emit(&readable(plan))?;
     }
     match outcome {
         Ok(_) => Ok(()),

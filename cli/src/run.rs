@@ -7,6 +7,8 @@
 //! The same fields as the app's topic page share link (`engine::scenario`), so
 //! `--ops` accepts a link's `ops` value verbatim.
 
+use std::fmt::Write as _;
+
 use kplay_engine::scenario::{ProduceOp, TopicScenario};
 use serde::Serialize;
 
@@ -16,7 +18,9 @@ pub(crate) struct Args {
     /// Topic name (Kafka's rules: [a-zA-Z0-9._-], 1..=249 chars, not "." or "..").
     #[arg(long, default_value = "orders")]
     topic: String,
-    /// Number of partitions.
+    /// Number of partitions, 1 to 1000 (kplay's topic-page limit). Like
+    /// kafka-topics.sh, 0 and negative counts (-1 included) are refused: -1
+    /// means the broker default num.partitions only in the Admin API.
     #[arg(long, default_value_t = 3, allow_negative_numbers = true)]
     partitions: i64,
     /// `segment.bytes` for the topic.
@@ -111,11 +115,14 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
             })
             .collect(),
     };
+    let mut text = String::new();
     if args.json {
         let s = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
-        println!("{s}");
+        text.push_str(&s);
+        text.push('\n');
     } else {
-        println!(
+        let _ = writeln!(
+            text,
             "{:<10} {:>16} {:>14} {:>14} {:>9} {:>11} {:>9}",
             "PARTITION",
             "LOG-START-OFFSET",
@@ -126,7 +133,8 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
             "SEGMENTS"
         );
         for p in &out.partitions {
-            println!(
+            let _ = writeln!(
+                text,
                 "{:<10} {:>16} {:>14} {:>14} {:>9} {:>11} {:>9}",
                 p.partition,
                 p.log_start_offset,
@@ -138,5 +146,5 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
             );
         }
     }
-    Ok(())
+    crate::emit(&text)
 }

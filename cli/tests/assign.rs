@@ -139,3 +139,123 @@ fn malformed_inputs_are_errors() {
     let bad_partition = r#"{"topics": {"orders": 2}, "members": [{"member_id": "c1", "topics": ["orders"], "owned": [{"topic":"orders","partition":5}]}]}"#;
     assert!(err("sticky", bad_partition).contains("UNKNOWN_TOPIC_OR_PARTITION"));
 }
+
+/// Issue 16 finding 11: a 70,000-character member id panicked the table.
+#[test]
+fn long_member_ids_are_cut_in_the_table_not_a_panic() {
+    let id = "m".repeat(70_000);
+    let input = format!(
+        r#"{{"topics": {{"t": 2}}, "members": [{{"member_id": "{id}", "topics": ["t"]}}]}}"#
+    );
+    let out = kplay_assign("range", &input, false);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        s.contains(&format!("{}…      2  t-0, t-1", "m".repeat(63))),
+        "{}",
+        &s[..200]
+    );
+    let v = json_ok("range", &input);
+    assert!(v["assignment"][&id].is_array());
+}
+
+/// Issue 16 finding 13: 2^31 - 1 partitions aborted on a 68 GB allocation.
+#[test]
+fn partition_and_member_counts_are_capped_with_the_reason() {
+    for assignor in [
+        "range",
+        "server-range",
+        "roundrobin",
+        "sticky",
+        "cooperative-sticky",
+        "uniform",
+    ] {
+        let e = err(
+            assignor,
+            r#"{"topics": {"t": 2147483647}, "members": [{"member_id": "c1", "topics": ["t"]}]}"#,
+        );
+        assert!(
+            e.contains("topic 't' has 2147483647 partitions; kplay assigns at most 10000 partitions per topic"),
+            "{assignor}: {e}"
+        );
+    }
+    let e = err("range", r#"{"topics": {"t": 4294967296}, "members": []}"#);
+    assert!(
+        e.contains("must be a whole number between 1 and 2147483647"),
+        "{e}"
+    );
+}
+
+/// The largest accepted input finishes quickly for every assignor.
+#[test]
+#[allow(clippy::disallowed_methods)] // a test may time the binary
+fn inputs_at_the_caps_finish_quickly() {
+    // 10,000 partitions × 200 members = the 2,000,000 pair cap.
+    let members: Vec<String> = (0..200)
+        .map(|i| format!(r#"{{"member_id": "c{i}", "topics": ["t"]}}"#))
+        .collect();
+    let input = format!(
+        r#"{{"topics": {{"t": 10000}}, "members": [{}]}}"#,
+        members.join(",")
+    );
+    for assignor in [
+        "range",
+        "server-range",
+        "roundrobin",
+        "sticky",
+        "cooperative-sticky",
+        "uniform",
+    ] {
+        let started = std::time::Instant::now();
+        let v = json_ok(assignor, &input);
+        let total: usize = v["assignment"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|l| l.as_array().unwrap().len())
+            .sum();
+        assert_eq!(total, 10_000, "{assignor}");
+        // Generous for a debug build on a shared machine.
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "{assignor}: {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+/// Issue 16 finding 15: topic names follow Kafka's rules, as in `kplay run`.
+#[test]
+fn invalid_topic_names_are_refused() {
+    let long = "t".repeat(261);
+    for name in ["a b", "<script>", ".", "..", long.as_str()] {
+        let input = serde_json::json!({"topics": {name: 1}, "members": [{"member_id": "c1", "topics": [name]}]}).to_string();
+        let e = err("range", &input);
+        assert!(
+            e.contains("INVALID_TOPIC_EXCEPTION: Topic name is invalid"),
+            "{name}: {e}"
+        );
+    }
+}
+
+/// A JSON array is not an input file (serde would fill the struct by position).
+#[test]
+fn arrays_are_not_input_files() {
+    let e = err(
+        "range",
+        r#"[{"t": 1}, [{"member_id": "c1", "topics": ["t"]}]]"#,
+    );
+    assert!(e.contains("expected a JSON object"), "{e}");
+}
+
+/// Issue 16 finding 17: a long unknown assignor name is quoted briefly.
+#[test]
+fn a_long_unknown_assignor_is_quoted_briefly() {
+    let e = err(&"x".repeat(100_000), SEVEN_ON_SIX);
+    assert!(e.len() < 300, "{} bytes", e.len());
+    assert!(e.contains("Unknown assignor 'xxxx"), "{e}");
+}

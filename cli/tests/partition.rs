@@ -230,3 +230,97 @@ fn table_output() {
         ]
     );
 }
+
+/// Issue 16 finding 10: a 64 KB key (32 KB with --hex) panicked on a format
+/// width above u16::MAX. The table cuts long keys; --json keeps them whole.
+#[test]
+fn long_keys_are_cut_in_the_table_not_a_panic() {
+    let key = "k".repeat(65_536);
+    let o = kplay(&["--partitions", "6", &key], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = String::from_utf8(o.stdout).unwrap();
+    let row = s.lines().nth(2).unwrap();
+    assert!(row.starts_with(&format!("{}…  ", "k".repeat(63))), "{row}");
+    let hex = "6b".repeat(33_000);
+    let o = kplay(&["--partitions", "6", "--hex", &hex], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json_lines(&kplay(&["--partitions", "6", "--json", &key], None));
+    assert_eq!(v[0]["key"].as_str().unwrap().len(), 65_536);
+    // A bad long hex key is quoted briefly.
+    let o = kplay(&["--partitions", "6", "--hex", &"z".repeat(100_000)], None);
+    assert!(!o.status.success());
+    assert!(o.stderr.len() < 300, "{} bytes", o.stderr.len());
+}
+
+/// Issue 16 findings 12 and 14: partition counts are Java ints (1 to
+/// 2147483647) and cost nothing per partition.
+#[test]
+#[allow(clippy::disallowed_methods)] // a test may time the binary
+fn partition_counts_are_java_ints_and_cheap() {
+    let started = std::time::Instant::now();
+    for kind in [
+        "java",
+        "random",
+        "consistent_random",
+        "murmur2_random",
+        "fnv1a",
+    ] {
+        let v = json_lines(&kplay(
+            &[
+                "--partitions",
+                "2147483647",
+                "--partitioner",
+                kind,
+                "--json",
+                "a",
+                "",
+            ],
+            None,
+        ));
+        assert_eq!(v.len(), 2);
+    }
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    let v = json_lines(&kplay(
+        &["--partitions", "2147483647", "--json", "TT0124"],
+        None,
+    ));
+    let hash = v[0]["hash"].as_i64().unwrap();
+    assert_eq!(
+        v[0]["partition"].as_i64().unwrap(),
+        (hash & 0x7fff_ffff) % 2_147_483_647
+    );
+    for n in ["4294967295", "4294967296", "2147483648", "0", "-1"] {
+        let o = kplay(&["--partitions", n, "--partitioner", "random", "k"], None);
+        assert!(!o.status.success(), "{n}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(&format!(
+                "Number of partitions must be between 1 and 2147483647 (Kafka's partition count is a Java int), got {n}"
+            )),
+            "{n}: {err}"
+        );
+    }
+}
+
+/// A reader that stops early (`kplay partition … | head -1`) closes the
+/// pipe; kplay used to panic with "failed printing to stdout: Broken pipe".
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kplay"))
+        .args(["partition", "--partitions", "3"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn kplay");
+    drop(child.stdout.take()); // the reader is gone before kplay writes
+    {
+        let mut sin = child.stdin.take().expect("stdin");
+        let keys: String = (0..100_000).map(|i| format!("key-{i}\n")).collect();
+        sin.write_all(keys.as_bytes()).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}

@@ -165,3 +165,37 @@ fn readable_invalid_input_goes_to_stderr() {
         String::from_utf8_lossy(&out.stderr).contains("Missing required field replication_factor")
     );
 }
+
+/// Issue 16 finding 16: a JSON array was accepted as a positional plan.
+#[test]
+fn a_json_array_is_refused() {
+    let path = write_input("array", "[50,null,null,2,24,null,3]");
+    let out = kplay(&["plan", "--input", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "Invalid plan input: expected a JSON object {…} at the top level, found an array"
+        ),
+        "{err}"
+    );
+}
+
+/// Issue 16 finding 8: the export printed retention.bytes=9223372036854775808.
+#[test]
+fn retention_bytes_above_exact_range_is_refused() {
+    let path = write_input(
+        "long-max",
+        r#"{"ingress_mb_per_s": 50, "replication_factor": 3, "retention_bytes_per_partition": 9223372036854775807}"#,
+    );
+    let out = kplay(&["plan", "--input", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("9223372036854775808"), "{stdout}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("retention_bytes_per_partition: Value must be at most 9007199254740991"),
+        "{err}"
+    );
+}

@@ -56,3 +56,30 @@ fn run_rejects_bad_input_with_kafkas_errors() {
     let out = kplay(&["run", "--ops", "zzz"]);
     assert!(!out.status.success());
 }
+
+/// Issue 16 finding 9: `-1` silently became 1 partition. kafka-topics.sh
+/// refuses it ("The partitions must be greater than 0"); so does kplay run.
+#[test]
+fn minus_one_partitions_is_refused_not_clamped() {
+    let out = kplay(&["run", "--partitions", "-1", "--records", "3"]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("INVALID_PARTITIONS: The partitions must be greater than 0 (got -1;"),
+        "{err}"
+    );
+}
+
+/// Issue 16 finding 17: a long bad value is quoted briefly on stderr.
+#[test]
+fn long_bad_values_are_quoted_briefly() {
+    let ops = "x".repeat(100_000);
+    let out = kplay(&["run", "--ops", &ops]);
+    assert!(!out.status.success());
+    assert!(out.stderr.len() < 300, "{} bytes", out.stderr.len());
+    let topic = "a b".repeat(30_000);
+    let out = kplay(&["run", "--topic", &topic]);
+    assert!(!out.status.success());
+    assert!(out.stderr.len() < 300, "{} bytes", out.stderr.len());
+}

@@ -10,6 +10,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::input::{clip, parse_i32, parse_i64, IntError};
+
 /// `cleanup.policy`: which of delete-retention and compaction apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CleanupPolicy {
@@ -53,7 +55,11 @@ impl std::fmt::Display for CleanupPolicy {
 #[non_exhaustive]
 pub enum ConfigError {
     /// `ConfigException`: the value is out of range or not parseable.
-    #[error("Invalid value {value} for configuration {name}: {reason}")]
+    #[error(
+        "Invalid value {} for configuration {}: {reason}",
+        clip(value),
+        clip(name)
+    )]
     InvalidValue {
         /// Config name, e.g. `segment.ms`.
         name: String,
@@ -63,7 +69,7 @@ pub enum ConfigError {
         reason: String,
     },
     /// `InvalidConfigurationException` for a name Kafka does not know as a topic config.
-    #[error("Unknown topic config name: {name}")]
+    #[error("Unknown topic config name: {}", clip(name))]
     UnknownConfig {
         /// The unknown name.
         name: String,
@@ -138,14 +144,24 @@ fn invalid(name: &str, value: &str, reason: impl Into<String>) -> ConfigError {
     }
 }
 
-fn parse_long(name: &str, value: &str, min: i64) -> Result<i64, ConfigError> {
-    let v: i64 = value.trim().parse().map_err(|_| {
-        invalid(
+/// Kafka's `ConfigDef.parseType` for `LONG`/`INT` from a string:
+/// `Long.parseLong`/`Integer.parseInt` of the trimmed value, a
+/// `NumberFormatException` becoming `Not a number of type LONG` (`INT`). kplay
+/// adds the allowed range when the value is digits outside the type.
+fn number_error(name: &str, value: &str, e: IntError, ty: &str, min: i64, max: i64) -> ConfigError {
+    match e {
+        IntError::NotANumber => invalid(name, value, format!("Not a number of type {ty}")),
+        IntError::OutOfRange => invalid(
             name,
             value,
-            "Expected value to be a 64-bit integer, but it was a java.lang.String",
-        )
-    })?;
+            format!("Not a number of type {ty}: the value is outside {ty}'s range {min} to {max}"),
+        ),
+    }
+}
+
+fn parse_long(name: &str, value: &str, min: i64) -> Result<i64, ConfigError> {
+    let v =
+        parse_i64(value).map_err(|e| number_error(name, value, e, "LONG", i64::MIN, i64::MAX))?;
     if v < min {
         return Err(invalid(
             name,
@@ -157,11 +173,14 @@ fn parse_long(name: &str, value: &str, min: i64) -> Result<i64, ConfigError> {
 }
 
 fn parse_int(name: &str, value: &str, min: i32) -> Result<i32, ConfigError> {
-    let v: i32 = value.trim().parse().map_err(|_| {
-        invalid(
+    let v = parse_i32(value).map_err(|e| {
+        number_error(
             name,
             value,
-            "Expected value to be a 32-bit integer, but it was a java.lang.String",
+            e,
+            "INT",
+            i64::from(i32::MIN),
+            i64::from(i32::MAX),
         )
     })?;
     if v < min {
@@ -235,13 +254,10 @@ impl TopicConfig {
             "min.insync.replicas" => self.min_insync_replicas = parse_int(name, value, 1)?,
             "max.message.bytes" => self.max_message_bytes = parse_int(name, value, 0)?,
             "min.cleanable.dirty.ratio" => {
-                let v: f64 = value.trim().parse().map_err(|_| {
-                    invalid(
-                        name,
-                        value,
-                        "Expected value to be a double, but it was a java.lang.String",
-                    )
-                })?;
+                let v: f64 = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| invalid(name, value, "Not a number of type DOUBLE"))?;
                 if !(0.0..=1.0).contains(&v) {
                     let reason = if v < 0.0 {
                         "Value must be at least 0.0"
@@ -404,6 +420,46 @@ mod tests {
             .to_string(),
             "conflict topic config setting min.compaction.lag.ms (10) > max.compaction.lag.ms (5)"
         );
+    }
+
+    #[test]
+    fn numbers_out_of_range_say_the_range() {
+        // Issue 16 finding 17: 9999999999 is digits, just not an INT.
+        let e = TopicConfig::from_overrides([("segment.bytes", "9999999999")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Invalid value 9999999999 for configuration segment.bytes: Not a number of type INT: the value is outside INT's range -2147483648 to 2147483647"
+        );
+        let e = TopicConfig::from_overrides([("retention.ms", "9223372036854775808")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Invalid value 9223372036854775808 for configuration retention.ms: Not a number of type LONG: the value is outside LONG's range -9223372036854775808 to 9223372036854775807"
+        );
+        let e = TopicConfig::from_overrides([("segment.bytes", "abc")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Invalid value abc for configuration segment.bytes: Not a number of type INT"
+        );
+        assert_eq!(
+            TopicConfig::from_overrides([("retention.ms", " 9223372036854775807 ")])
+                .unwrap()
+                .retention_ms,
+            i64::MAX
+        );
+    }
+
+    #[test]
+    fn long_values_are_quoted_briefly() {
+        let big = "9".repeat(100_000);
+        let e = TopicConfig::from_overrides([("segment.ms", big.as_str())])
+            .unwrap_err()
+            .to_string();
+        assert!(e.len() < 300, "{} bytes", e.len());
+        assert!(e.contains("… (100000 bytes)"), "{e}");
+        let e = TopicConfig::from_overrides([(big.as_str(), "1")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.len() < 200, "{} bytes", e.len());
     }
 
     #[test]

@@ -40,6 +40,9 @@
 //!   in-memory registry (subjects, versions, global ids, soft delete, the 409
 //!   body), and encodes/decodes Avro binary with writer/reader schema
 //!   resolution in Confluent's wire format.
+//! * [`cli_input`] parses the CLI's JSON and argument inputs (the same code
+//!   the fuzz targets run); [`input`] quotes untrusted input briefly in
+//!   error messages and reads whole numbers with range-aware messages.
 //!
 //! ## Example
 //!
@@ -79,10 +82,12 @@
 //!   can hold a handful of records for teaching.
 
 pub mod cleaner;
+pub mod cli_input;
 pub mod clock;
 pub mod cluster;
 pub mod config;
 pub mod group;
+pub mod input;
 pub mod log;
 pub mod mitigation;
 pub mod offsets;

@@ -28,6 +28,7 @@
 //! models the sticky partitioners.
 
 use crate::cluster::{Cluster, CreateTopicError, NewTopic};
+use crate::input::{clip, parse_i64, IntError};
 use crate::partitioner::java_partition_for_key;
 use crate::record::RecordInput;
 use crate::rng::SimRng;
@@ -66,7 +67,11 @@ pub enum ProduceOp {
 #[non_exhaustive]
 pub enum ScenarioError {
     /// A query field could not be parsed.
-    #[error("invalid share link: field '{field}' has value '{value}': {reason}")]
+    #[error(
+        "invalid share link: field '{}' has value '{}': {reason}",
+        clip(field),
+        clip(value)
+    )]
     MalformedField {
         /// Field name.
         field: String,
@@ -76,7 +81,10 @@ pub enum ScenarioError {
         reason: String,
     },
     /// A produce operation could not be parsed.
-    #[error("invalid share link: produce operation #{index} ('{op}') {reason}")]
+    #[error(
+        "invalid share link: produce operation #{index} ('{}') {reason}",
+        clip(op)
+    )]
     MalformedOp {
         /// 1-based position in `ops`.
         index: usize,
@@ -94,6 +102,17 @@ pub enum ScenarioError {
         requested: u64,
         /// The limit.
         max: u64,
+    },
+    /// A partition count below 1. `kafka-topics.sh --create --partitions N`
+    /// refuses it (`TopicCommand.createTopic`: "The partitions must be greater
+    /// than 0"); only the Admin API's `CreateTopics` takes `-1`, meaning the
+    /// broker's `num.partitions`, and kafka-topics.sh sends that when
+    /// `--partitions` is left out. The topic page and `kplay run` mirror
+    /// kafka-topics.sh, so `-1` is refused rather than silently made 1.
+    #[error("INVALID_PARTITIONS: The partitions must be greater than 0 (got {requested}; kafka-topics.sh refuses it too, and the broker default num.partitions applies only when --partitions is left out)")]
+    InvalidPartitions {
+        /// The count asked for.
+        requested: i64,
     },
     /// Creating the topic failed.
     #[error(transparent)]
@@ -232,14 +251,18 @@ fn encode_op(op: &ProduceOp) -> String {
 }
 
 fn parse_int(field: &str, value: &str) -> Result<i64, ScenarioError> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| ScenarioError::MalformedField {
-            field: field.to_owned(),
-            value: value.to_owned(),
-            reason: "not a whole number".to_owned(),
-        })
+    parse_i64(value).map_err(|e| ScenarioError::MalformedField {
+        field: field.to_owned(),
+        value: value.to_owned(),
+        reason: match e {
+            IntError::NotANumber => "not a whole number".to_owned(),
+            IntError::OutOfRange => format!(
+                "out of range: a whole number from {} to {} (a Java long)",
+                i64::MIN,
+                i64::MAX
+            ),
+        },
+    })
 }
 
 impl TopicScenario {
@@ -313,6 +336,11 @@ impl TopicScenario {
     /// Replays the scenario into a fresh single-broker cluster. Each record
     /// advances the simulated clock by 1 ms.
     pub fn build(&self) -> Result<Cluster, ScenarioError> {
+        if self.partitions < 1 {
+            return Err(ScenarioError::InvalidPartitions {
+                requested: self.partitions,
+            });
+        }
         if self.partitions > MAX_PARTITIONS {
             return Err(ScenarioError::LimitExceeded {
                 what: "partitions".into(),
@@ -506,9 +534,7 @@ mod tests {
         };
         assert!(matches!(
             zero.build(),
-            Err(ScenarioError::CreateTopic(
-                CreateTopicError::InvalidPartitions { requested: 0 }
-            ))
+            Err(ScenarioError::InvalidPartitions { requested: 0 })
         ));
         let huge = TopicScenario {
             partitions: 5_000,
@@ -518,6 +544,37 @@ mod tests {
             huge.build(),
             Err(ScenarioError::LimitExceeded { .. })
         ));
+    }
+
+    #[test]
+    fn minus_one_partitions_is_refused_like_kafka_topics() {
+        // Issue 16 finding 9: -1 used to become 1 partition silently.
+        let s = TopicScenario {
+            partitions: -1,
+            ..TopicScenario::default()
+        };
+        let e = s.build().unwrap_err();
+        assert_eq!(e, ScenarioError::InvalidPartitions { requested: -1 });
+        assert!(
+            e.to_string()
+                .starts_with("INVALID_PARTITIONS: The partitions must be greater than 0 (got -1;"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn out_of_range_numbers_and_long_values_in_links() {
+        // Issue 16 finding 17.
+        let e = TopicScenario::from_query([("segment_bytes", "9223372036854775808")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid share link: field 'segment_bytes' has value '9223372036854775808': out of range: a whole number from -9223372036854775808 to 9223372036854775807 (a Java long)"
+        );
+        let long = "x".repeat(100_000);
+        let e = TopicScenario::from_query([("partitions", long.as_str())]).unwrap_err();
+        assert!(e.to_string().len() < 200, "{}", e.to_string().len());
+        let e = TopicScenario::from_query([("ops", long.as_str())]).unwrap_err();
+        assert!(e.to_string().len() < 200, "{}", e.to_string().len());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use crate::clock::Millis;
 use crate::config::TopicConfig;
+use crate::input::clip;
 use crate::log::{AppendError, AppendInfo, Log};
 use crate::record::{BatchAttributes, RecordInput};
 
@@ -24,11 +25,12 @@ pub enum InvalidTopicName {
     DotOrDotDot(String),
     /// Longer than 249 characters.
     #[error(
-        "Topic name is invalid: the length of '{0}' is longer than the max allowed length 249"
+        "Topic name is invalid: the length of '{}' is longer than the max allowed length 249",
+        clip(.0)
     )]
     TooLong(String),
     /// Contains a character outside `[a-zA-Z0-9._-]`.
-    #[error("Topic name is invalid: '{0}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'")]
+    #[error("Topic name is invalid: '{}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'", clip(.0))]
     IllegalCharacters(String),
 }
 
@@ -298,6 +300,17 @@ mod tests {
             TopicName::new("foo bar").unwrap_err().to_string(),
             "Topic name is invalid: 'foo bar' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'"
         );
+    }
+
+    #[test]
+    fn long_names_are_quoted_briefly() {
+        let e = TopicName::new(&"a".repeat(1_000_000))
+            .unwrap_err()
+            .to_string();
+        assert!(e.len() < 200, "{} bytes", e.len());
+        assert!(e.contains("… (1000000 bytes)"), "{e}");
+        let e = TopicName::new(&" ".repeat(1_000)).unwrap_err().to_string();
+        assert!(e.len() < 250, "{} bytes", e.len());
     }
 
     #[test]

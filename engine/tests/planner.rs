@@ -979,3 +979,94 @@ proptest! {
         }
     }
 }
+
+/// Issue 16 finding 8: Long.MAX_VALUE as a 64-bit float is 2^63, and the
+/// export printed `retention.bytes=9223372036854775808`. Whole numbers are
+/// exact up to 2^53 − 1; above, the input is refused.
+#[test]
+fn retention_bytes_export_is_exactly_the_input_or_refused() {
+    for text in [
+        r#"{"ingress_mb_per_s": 50, "replication_factor": 3, "retention_bytes_per_partition": 9223372036854775807}"#,
+        r#"{"ingress_mb_per_s": 50, "replication_factor": 3, "retention_bytes_per_partition": 9007199254740993}"#,
+    ] {
+        let e = plan_from_json(text).unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        let msg = e[0].to_string();
+        assert!(
+            msg.starts_with("Invalid value ")
+                && msg.contains("for field retention_bytes_per_partition: Value must be at most 9007199254740991"),
+            "{msg}"
+        );
+    }
+    let p = plan_from_json(
+        r#"{"ingress_mb_per_s": 50, "replication_factor": 3, "retention_bytes_per_partition": 9007199254740991}"#,
+    )
+    .unwrap();
+    assert!(
+        p.exports
+            .kafka_topics_command
+            .contains("--config retention.bytes=9007199254740991"),
+        "{}",
+        p.exports.kafka_topics_command
+    );
+}
+
+/// Issue 16 finding 16: serde fills a struct from a JSON array by position.
+#[test]
+fn plan_input_must_be_a_json_object() {
+    for text in ["[50,null,null,2,24,null,3]", "50", "\"x\"", "null", "[]"] {
+        let e = plan_from_json(text).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].to_string().starts_with(
+                "Invalid plan input: expected a JSON object {…} at the top level, found "
+            ),
+            "{text}: {}",
+            e[0]
+        );
+    }
+}
+
+/// Issue 16 finding 17: errors quote long input briefly.
+#[test]
+fn plan_errors_quote_long_input_briefly() {
+    let long = "x".repeat(1_000_000);
+    for text in [
+        format!(r#"{{"{long}": 1}}"#),
+        format!(
+            r#"{{"topic": "{long}", "ingress_mb_per_s": 1, "replication_factor": 1, "retention_hours": 1}}"#
+        ),
+        format!(r#"{{"ingress_mb_per_s": "{long}"}}"#),
+        format!(r#"{{"topic": "{long}"#),
+    ] {
+        let e = plan_from_json(&text).unwrap_err();
+        for err in e {
+            let m = err.to_string();
+            assert!(m.len() < 2_000, "{} bytes: {}", m.len(), &m[..200]);
+        }
+    }
+}
+
+/// Found by the plan_json fuzz target: positive values as small as 1e-320
+/// passed "> 0" and gave an infinite producer ceiling or effective retention.
+#[test]
+fn tiny_positive_values_are_refused_not_infinite() {
+    for text in [
+        r#"{"records_per_s":2,"avg_record_bytes":2,"retention_bytes_per_partition":4,"replication_factor":2,"rtt_ms":8e-320,"acks":"1"}"#,
+        r#"{"records_per_s":1e-320,"avg_record_bytes":512,"retention_bytes_per_partition":4,"replication_factor":2}"#,
+        r#"{"ingress_mb_per_s":1e-300,"retention_bytes_per_partition":4,"replication_factor":2}"#,
+    ] {
+        let e = plan_from_json(text).unwrap_err();
+        assert!(
+            e.iter().any(|e| e
+                .to_string()
+                .contains("Value must be at least 0.000001 (smaller positive values")),
+            "{text}: {e:?}"
+        );
+    }
+    let p = plan_from_json(
+        r#"{"ingress_mb_per_s":0.000001,"retention_bytes_per_partition":9007199254740991,"replication_factor":1,"rtt_ms":0.000001,"avg_record_bytes":1}"#,
+    )
+    .unwrap();
+    assert!(p.effective_retention_hours.is_finite());
+}

@@ -141,7 +141,7 @@ pub struct AssignmentInput {
 #[non_exhaustive]
 pub enum InvalidAssignmentInput {
     /// A topic with zero or negative partitions (`INVALID_PARTITIONS`).
-    #[error("INVALID_PARTITIONS: Number of partitions for topic '{topic}' must be greater than 0, got {partitions}")]
+    #[error("INVALID_PARTITIONS: Number of partitions for topic '{}' must be greater than 0, got {partitions}", crate::input::clip(topic))]
     InvalidPartitions {
         /// Topic name.
         topic: String,
@@ -155,19 +155,25 @@ pub enum InvalidAssignmentInput {
     #[error("INVALID_REQUEST: member.id must not be empty")]
     EmptyMemberId,
     /// Two members with the same member id.
-    #[error("INVALID_REQUEST: duplicate member id '{member_id}'")]
+    #[error(
+        "INVALID_REQUEST: duplicate member id '{}'",
+        crate::input::clip(member_id)
+    )]
     DuplicateMemberId {
         /// The duplicated id.
         member_id: String,
     },
     /// Two members with the same `group.instance.id`.
-    #[error("FENCED_INSTANCE_ID: group.instance.id '{group_instance_id}' is used by two members")]
+    #[error(
+        "FENCED_INSTANCE_ID: group.instance.id '{}' is used by two members",
+        crate::input::clip(group_instance_id)
+    )]
     DuplicateInstanceId {
         /// The duplicated instance id.
         group_instance_id: String,
     },
     /// An owned partition outside the topic's partition range.
-    #[error("UNKNOWN_TOPIC_OR_PARTITION: member '{member_id}' owns {partition} but the topic has {partitions} partitions")]
+    #[error("UNKNOWN_TOPIC_OR_PARTITION: member '{}' owns {partition} but the topic has {partitions} partitions", crate::input::clip(member_id))]
     UnknownPartition {
         /// The member.
         member_id: String,
@@ -177,7 +183,10 @@ pub enum InvalidAssignmentInput {
         partitions: i32,
     },
     /// The same partition twice in one member's owned list.
-    #[error("INVALID_REQUEST: member '{member_id}' lists owned partition {partition} twice")]
+    #[error(
+        "INVALID_REQUEST: member '{}' lists owned partition {partition} twice",
+        crate::input::clip(member_id)
+    )]
     DuplicateOwnedPartition {
         /// The member.
         member_id: String,

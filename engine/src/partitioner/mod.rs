@@ -115,8 +115,9 @@ pub enum PartitionError {
     },
     /// The partitioner name is neither `java` nor one of librdkafka's.
     #[error(
-        "Invalid value \"{name}\" for configuration property \"partitioner\": expected one of \
-         java, random, consistent, consistent_random, murmur2, murmur2_random, fnv1a, fnv1a_random"
+        "Invalid value \"{}\" for configuration property \"partitioner\": expected one of \
+         java, random, consistent, consistent_random, murmur2, murmur2_random, fnv1a, fnv1a_random",
+        crate::input::clip(name)
     )]
     UnknownPartitioner {
         /// The name that was given.

@@ -24,6 +24,12 @@ pub const MAX_RETENTION_HOURS: f64 = 876_600.0;
 /// Kafka stores the replication factor as a 16-bit signed integer
 /// (`CreateTopicsRequest.replicationFactor` is `int16`).
 pub const MAX_REPLICATION_FACTOR: f64 = 32_767.0;
+/// The smallest value a quantity that must be positive may take (rates,
+/// sizes, round-trip times): 10^-6 of its unit, e.g. 1 byte/s of ingress.
+pub const MIN_POSITIVE: f64 = 1.0e-6;
+/// The largest whole number every larger one can be told apart from in a
+/// 64-bit float (2^53 − 1, JavaScript's `Number.MAX_SAFE_INTEGER`).
+pub const MAX_EXACT_WHOLE_NUMBER: f64 = 9_007_199_254_740_991.0;
 /// Kafka's partition count is a Java `int`.
 pub const MAX_PARTITIONS: u64 = i32::MAX as u64;
 /// Per-broker partition-replica guidance: "no more than 4000 partitions per
@@ -192,13 +198,16 @@ impl Acks {
 #[non_exhaustive]
 pub enum PlanInputError {
     /// The input is not valid JSON, has a wrong type, or has an unknown field.
-    #[error("Invalid plan input: {message}")]
+    #[error("Invalid plan input: {}", crate::input::clip_message(message))]
     InvalidJson {
         /// The parser's message (names the unknown field or the position).
         message: String,
     },
     /// A value is out of range, not a number, or not a whole number.
-    #[error("Invalid value {value} for field {field}: {reason}")]
+    #[error(
+        "Invalid value {} for field {field}: {reason}",
+        crate::input::clip(value)
+    )]
     InvalidValue {
         /// The input field, e.g. `ingress_mb_per_s`.
         field: &'static str,
@@ -370,6 +379,17 @@ impl Checker {
             self.bad(field, v, format!("Value must be greater than {min}"));
             return None;
         }
+        // A positive quantity the formulas divide by: 1e-320 passed "> 0"
+        // and made the producer ceiling and the effective retention infinite
+        // (found by the plan_json fuzz target).
+        if min_exclusive && min == 0.0 && v < MIN_POSITIVE {
+            self.bad(
+                field,
+                v,
+                "Value must be at least 0.000001 (smaller positive values make the plan's divisions overflow)",
+            );
+            return None;
+        }
         if !min_exclusive && v < min {
             self.bad(field, v, format!("Value must be at least {min}"));
             return None;
@@ -444,11 +464,12 @@ fn bootstrap_char(c: char) -> bool {
 }
 
 impl PlanInput {
-    /// Parse a JSON document (unknown fields rejected).
+    /// Parse a JSON document (unknown fields rejected). The document must be
+    /// an object: serde would otherwise fill the struct from a JSON array by
+    /// position (`[50, null, null, 2, 24]`), a shape nobody documents.
     pub fn from_json(text: &str) -> Result<Self, PlanInputError> {
-        serde_json::from_str(text).map_err(|e| PlanInputError::InvalidJson {
-            message: e.to_string(),
-        })
+        crate::cli_input::from_json_object(text)
+            .map_err(|message| PlanInputError::InvalidJson { message })
     }
 }
 
@@ -560,13 +581,19 @@ impl PlanInputs {
             }
         }
         let retention_bytes_per_partition = raw.retention_bytes_per_partition.and_then(|v| {
+            // `retention.bytes` is a Java long, but inputs are 64-bit floats,
+            // exact only up to 2^53: `i64::MAX as f64` is 2^63, one above
+            // Long.MAX_VALUE, and the export printed 9223372036854775808
+            // (issue 16 finding 8). Up to 2^53 − 1 every whole number is
+            // exact, so the exported value is the one typed (9 PB per
+            // partition is far beyond any disk).
             let v = c.real(
                 "retention_bytes_per_partition",
                 v,
                 1.0,
                 false,
-                i64::MAX as f64,
-                "retention.bytes is a Java long",
+                MAX_EXACT_WHOLE_NUMBER,
+                "2^53 - 1: larger whole numbers are not exact in a 64-bit float; retention.bytes itself is a Java long",
             )?;
             if v.fract() != 0.0 {
                 c.bad(

@@ -119,7 +119,7 @@ impl fmt::Display for Assignor {
 
 /// An assignor name Kafka does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Unknown assignor '{name}': expected one of range, roundrobin, sticky, cooperative-sticky, uniform, server-range")]
+#[error("Unknown assignor '{}': expected one of range, roundrobin, sticky, cooperative-sticky, uniform, server-range", crate::input::clip(name))]
 pub struct UnknownAssignor {
     /// The rejected name.
     pub name: String,
@@ -160,7 +160,11 @@ impl FromStr for Assignor {
 pub enum AssignError {
     /// A KIP-848 assignor was given a member subscribed to a topic missing
     /// from the metadata (`PartitionAssignorException`).
-    #[error("PartitionAssignorException: Member '{member_id}' is subscribed to a non-existent topic '{topic}'")]
+    #[error(
+        "PartitionAssignorException: Member '{}' is subscribed to a non-existent topic '{}'",
+        crate::input::clip(member_id),
+        crate::input::clip(topic)
+    )]
     SubscribedToNonExistentTopic {
         /// The member.
         member_id: String,
