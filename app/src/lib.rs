@@ -84,7 +84,7 @@ fn RepeatedParamsNotice() -> impl IntoView {
         (!names.is_empty()).then(|| {
             let list = names
                 .iter()
-                .map(|n| format!("'{}'", url::quote_prefix(n, 40)))
+                .map(|n| format!("'{}'", kplay_engine::input::clip(n)))
                 .collect::<Vec<_>>()
                 .join(", ");
             view! {

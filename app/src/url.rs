@@ -144,19 +144,6 @@ pub fn repeated_params(pairs: &[(String, String)]) -> Vec<String> {
     repeated
 }
 
-/// Quotes at most `max` characters of user input for a message: longer input
-/// is cut with "…" and its full length is stated, so a 100 KB value never
-/// fills a banner.
-pub fn quote_prefix(s: &str, max: usize) -> String {
-    let n = s.chars().count();
-    if n <= max {
-        s.to_owned()
-    } else {
-        let head: String = s.chars().take(max).collect();
-        format!("{head}… ({n} characters)")
-    }
-}
-
 /// The longest message a banner shows; see [`shorten_message`].
 pub const MAX_MESSAGE_CHARS: usize = 400;
 
@@ -320,15 +307,6 @@ mod tests {
         assert!(short.ends_with("must be at most 2147483647"));
         assert!(short.contains("characters left out"));
         assert_eq!(shorten_message("short"), "short");
-    }
-
-    #[test]
-    fn long_input_is_quoted_by_a_short_prefix() {
-        assert_eq!(quote_prefix("abc", 5), "abc");
-        let long = "x".repeat(100_000);
-        let q = quote_prefix(&long, 40);
-        assert!(q.len() < 80, "{q}");
-        assert!(q.ends_with("… (100000 characters)"));
     }
 }
 

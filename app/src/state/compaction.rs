@@ -294,6 +294,12 @@ impl Scenario {
     pub fn from_query<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, String> {
+        Self::from_query_unshortened(pairs).map_err(|e| crate::url::shorten_message(&e))
+    }
+
+    fn from_query_unshortened<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, String> {
         let mut s = Self::default();
         let mut now = None;
         for (k, v) in pairs {

@@ -256,6 +256,12 @@ impl Setup {
     pub fn from_query<K: AsRef<str>, V: AsRef<str>>(
         pairs: impl IntoIterator<Item = (K, V)>,
     ) -> Result<Self, String> {
+        Self::from_query_unshortened(pairs).map_err(|e| crate::url::shorten_message(&e))
+    }
+
+    fn from_query_unshortened<K: AsRef<str>, V: AsRef<str>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<Self, String> {
         let q: BTreeMap<String, String> = btree_map(
             pairs
                 .into_iter()

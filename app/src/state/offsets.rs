@@ -24,7 +24,6 @@ use kplay_engine::offsets::delivery::{
     MIN_RATE_PER_SEC,
 };
 
-use crate::url::quote_prefix;
 use kplay_engine::offsets::describe::{
     describe_rows, describe_state_message, render_describe, MemberView,
 };
@@ -447,9 +446,12 @@ impl Default for Scenario {
 }
 
 fn parse_num<T: std::str::FromStr>(key: &str, v: &str) -> Result<T, String> {
-    v.trim()
-        .parse::<T>()
-        .map_err(|_| format!("{key} must be a number (got '{}')", quote_prefix(v, 40)))
+    v.trim().parse::<T>().map_err(|_| {
+        format!(
+            "{key} must be a number (got '{}')",
+            kplay_engine::input::clip(v)
+        )
+    })
 }
 
 /// A whole number in `min..=max`; the message names the range, whether the
@@ -460,11 +462,11 @@ fn parse_int_in(key: &str, v: &str, min: i64, max: i64) -> Result<i64, String> {
         Ok(n) if (i128::from(min)..=i128::from(max)).contains(&n) => Ok(n as i64),
         Ok(_) => Err(format!(
             "{key} must be a whole number from {min} to {max} (got {})",
-            quote_prefix(t, 40)
+            kplay_engine::input::clip(t)
         )),
         Err(_) => Err(format!(
             "{key} must be a whole number from {min} to {max} (got '{}')",
-            quote_prefix(t, 40)
+            kplay_engine::input::clip(t)
         )),
     }
 }
@@ -478,7 +480,7 @@ fn parse_rate(key: &str, v: &str) -> Result<f64, String> {
     if !r.is_finite() || !(MIN_RATE_PER_SEC..=MAX_RATE_PER_SEC).contains(&r) {
         return Err(format!(
             "{key} must be a rate from {MIN_RATE_PER_SEC} to {MAX_RATE_PER_SEC:e} records/s (got '{}')",
-            quote_prefix(v, 40)
+            kplay_engine::input::clip(v)
         ));
     }
     Ok(r)
@@ -505,6 +507,12 @@ impl Scenario {
     /// Parses the page's query. Unknown keys are ignored (other tools may add
     /// some); known keys with bad values are errors.
     pub fn from_query<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, String> {
+        Self::from_query_unshortened(pairs).map_err(|e| crate::url::shorten_message(&e))
+    }
+
+    fn from_query_unshortened<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, String> {
         let mut sc = Scenario::default();

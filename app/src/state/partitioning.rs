@@ -9,7 +9,6 @@
 //! [`MAX_RECORDS`]) over animation frames; it is exactly
 //! [`kplay_engine::mitigation::simulate`] taken one chunk at a time.
 
-use crate::url::quote_prefix;
 use std::num::NonZeroU32;
 
 use kplay_engine::mitigation::{remap_report, MitigatedProducer, Mitigation, RemapReport};
@@ -181,7 +180,7 @@ fn int_in(name: &str, label: &str, v: &str, min: u64, max: u64) -> Result<u64, S
     let n: i128 = t.parse().map_err(|_| {
         format!(
             "{label} ({name}) must be a whole number between {min} and {max}, got '{}'.",
-            quote_prefix(t, 40)
+            kplay_engine::input::clip(t)
         )
     })?;
     if n < i128::from(min) || n > i128::from(max) {
@@ -203,13 +202,13 @@ fn float_in(
     let x: f64 = t.parse().map_err(|_| {
         format!(
             "{label} ({name}) must be {rule}, got '{}'.",
-            quote_prefix(t, 40)
+            kplay_engine::input::clip(t)
         )
     })?;
     if !x.is_finite() || !ok(x) {
         return Err(format!(
             "{label} ({name}) must be {rule}, got {}.",
-            quote_prefix(t, 40)
+            kplay_engine::input::clip(t)
         ));
     }
     Ok(x)
@@ -230,6 +229,10 @@ impl PartitioningQuery {
     /// → defaults, see [`DEFAULTS`]). Every bad value is an error naming the
     /// parameter.
     pub fn parse(pairs: &[(String, String)]) -> Result<Self, String> {
+        Self::parse_unshortened(pairs).map_err(|e| crate::url::shorten_message(&e))
+    }
+
+    fn parse_unshortened(pairs: &[(String, String)]) -> Result<Self, String> {
         let partitioner: PartitionerKind = get(pairs, "p")
             .trim()
             .parse()
@@ -848,7 +851,7 @@ mod tests {
         // Issue 16 #17: a 100 KB value is quoted by a short prefix, not echoed whole.
         let huge = "9".repeat(100_000);
         let e = q(&[("n", huge.as_str())]).unwrap_err();
-        assert!(e.len() < 200 && e.contains("100000 characters"), "{e}");
+        assert!(e.len() < 200 && e.contains("100000 bytes"), "{e}");
         assert_eq!(default_remap_target(1), 2);
         assert_eq!(default_remap_target(15), 20);
     }

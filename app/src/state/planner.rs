@@ -627,11 +627,15 @@ impl PlannerForm {
                 Some(f) => {
                     any = true;
                     if form.values.insert(f.key, v.to_owned()).is_some() {
-                        problems.push(format!("The link gives the query field '{k}' twice."));
+                        problems.push(format!(
+                            "The link gives the query field '{}' twice.",
+                            kplay_engine::input::clip(k)
+                        ));
                     }
                 }
                 None => problems.push(format!(
-                    "Unknown query field '{k}' in the link (fields are named like the plan inputs, e.g. ingress_mb_per_s, headroom_pct)."
+                    "Unknown query field '{}' in the link (fields are named like the plan inputs, e.g. ingress_mb_per_s, headroom_pct).",
+                    kplay_engine::input::clip(k)
                 )),
             }
         }
@@ -690,7 +694,10 @@ impl PlannerForm {
                     }
                     Err(_) => errors.push(FieldError {
                         field: f.field,
-                        message: format!("'{raw}' is not a number (use digits, a '.' for decimals, e.g. 12.5 or 1e3)."),
+                        message: format!(
+                            "'{}' is not a number (use digits, a '.' for decimals, e.g. 12.5 or 1e3).",
+                            kplay_engine::input::clip(raw)
+                        ),
                     }),
                 },
                 Kind::Text | Kind::Choice(_) => set_text(&mut input, f.field, raw),

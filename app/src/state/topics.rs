@@ -169,31 +169,22 @@ pub fn parse_generate_count(s: &str) -> Result<u64, String> {
         Ok(n) => Err(format!("Records to generate must be at least 1 (got {n}).")),
         Err(_) => Err(format!(
             "Records to generate must be a whole number (got '{}').",
-            crate::url::quote_prefix(s.trim(), 40)
+            kplay_engine::input::clip(s.trim())
         )),
     }
 }
 
-/// Parses the partitions field of the create form.
-///
-/// Kafka's `CreateTopics` reads `-1` as "the broker's `num.partitions`"; this
-/// form asks for an explicit count instead, and says so rather than quietly
-/// creating one partition (issue 16 #9).
+/// Parses the partitions field of the create form. Counts below 1 (Kafka's
+/// `-1` included) are answered by the engine with `INVALID_PARTITIONS` and
+/// its explanation, never clamped (issue 16 #9).
 pub fn parse_partitions(s: &str) -> Result<i64, String> {
     let t = s.trim();
-    match t.parse::<i64>() {
-        Ok(-1) => Err(
-            "Partitions must be at least 1. (In Kafka's CreateTopics, -1 means \
-             \"use the broker's num.partitions\"; here give the count itself.)"
-                .to_owned(),
-        ),
-        // Other counts below 1 get Kafka's own INVALID_PARTITIONS from the engine.
-        Ok(n) => Ok(n),
-        Err(_) => Err(format!(
+    t.parse::<i64>().map_err(|_| {
+        format!(
             "Partitions must be a whole number from 1 to 2147483647 (got '{}').",
-            crate::url::quote_prefix(t, 40)
-        )),
-    }
+            kplay_engine::input::clip(t)
+        )
+    })
 }
 
 /// Appends a produce operation (returns the new scenario).
@@ -209,9 +200,18 @@ mod tests {
 
     #[test]
     fn partitions_minus_one_is_explained_not_clamped() {
-        let e = parse_partitions("-1").unwrap_err();
-        assert!(e.contains("num.partitions"), "{e}");
-        assert_eq!(parse_partitions("0"), Ok(0), "the engine answers INVALID_PARTITIONS");
+        let s = TopicScenario {
+            partitions: parse_partitions("-1").unwrap(),
+            ..TopicScenario::default()
+        };
+        let e = TopicView::build(&s).unwrap_err().to_string();
+        assert!(
+            e.contains("INVALID_PARTITIONS") && e.contains("num.partitions"),
+            "{e}"
+        );
+        assert!(parse_partitions("three")
+            .unwrap_err()
+            .contains("whole number"));
         assert_eq!(parse_partitions(" 12 "), Ok(12));
     }
 

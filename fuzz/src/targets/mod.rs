@@ -4,6 +4,7 @@
 
 use crate::Target;
 
+mod app_query;
 mod assign_json;
 mod partition_args;
 mod plan_json;
@@ -19,6 +20,12 @@ pub static ALL: &[&dyn Target] = &[
     &topic_config::TopicConfigPairs,
     &topic_name::TopicNameRule,
     &scenario_query::ScenarioQuery,
+    &app_query::AppQuery(app_query::Page::Topics),
+    &app_query::AppQuery(app_query::Page::Partitioning),
+    &app_query::AppQuery(app_query::Page::Groups),
+    &app_query::AppQuery(app_query::Page::Offsets),
+    &app_query::AppQuery(app_query::Page::Compaction),
+    &app_query::AppQuery(app_query::Page::Planner),
 ];
 
 /// The input as text, as the CLI and the app would read it (invalid UTF-8
