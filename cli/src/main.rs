@@ -9,6 +9,7 @@ mod assign;
 mod partition;
 mod plan;
 mod run;
+mod snapshot;
 
 #[derive(Parser)]
 #[command(
@@ -31,6 +32,8 @@ enum Command {
     Plan(plan::Args),
     /// Create a topic, produce a workload, and print each partition's log.
     Run(run::Args),
+    /// Snapshot a real cluster (librdkafka) into kplay's versioned JSON.
+    Snapshot(snapshot::Args),
 }
 
 fn main() {
@@ -40,6 +43,7 @@ fn main() {
         Command::Assign(a) => assign::run(a),
         Command::Plan(a) => plan::run(a),
         Command::Run(a) => run::run(a),
+        Command::Snapshot(a) => snapshot::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

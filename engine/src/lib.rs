@@ -33,6 +33,14 @@
 //! * [`planner`] sizes a cluster (partitions, disk, network, brokers) and
 //!   shows each number's formula.
 //! * [`scenario`] is the topic playground's state as a share-link query.
+//! * [`snapshot`] is a real cluster as data: the versioned JSON `kplay
+//!   snapshot` writes (brokers, topics with replicas/ISR, offsets, rates and
+//!   sampled key hashes, groups with committed offsets), validated against
+//!   hostile input, with derived views (under-replicated/offline partitions,
+//!   lag as `kafka-consumer-groups` prints it, hot partitions, retention at
+//!   risk, time to drain, a planner input) and importers for pasted
+//!   `kafka-topics`/`kafka-consumer-groups --describe` text and
+//!   `kafka-log-dirs --describe` JSON.
 //!
 //! ## Example
 //!
@@ -86,6 +94,7 @@ pub mod retention;
 pub mod rng;
 pub mod scenario;
 pub mod skew;
+pub mod snapshot;
 pub mod sort;
 pub mod table;
 pub mod topic;
