@@ -174,6 +174,30 @@ pub enum GroupWarning {
     },
 }
 
+/// Time until a group has caught up, at the measured rates
+/// ([`estimate_time_to_drain`], named by topic-partition).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Drain {
+    /// No partition lags.
+    Drained,
+    /// The slowest partition catches up after `ms`.
+    Finite {
+        /// Milliseconds until every partition is drained.
+        ms: f64,
+        /// Topic of the slowest partition.
+        topic: String,
+        /// The slowest partition.
+        partition: i32,
+    },
+    /// This partition is consumed no faster than it is produced.
+    Never {
+        /// Topic.
+        topic: String,
+        /// Partition.
+        partition: i32,
+    },
+}
+
 /// The group view.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupView {
@@ -196,7 +220,7 @@ pub struct GroupView {
     /// Largest time lag over the rows, ms.
     pub worst_time_lag_ms: Option<f64>,
     /// Time to drain at the measured rates; `None` when a rate is unknown.
-    pub drain: Option<DrainEstimate>,
+    pub drain: Option<Drain>,
     /// Warnings.
     pub warnings: Vec<GroupWarning>,
 }
@@ -437,11 +461,15 @@ pub fn group_view(s: &Snapshot, g: &GroupSnapshot) -> GroupView {
         }
         if let Some(l) = lag {
             match (produce, o.and_then(|o| o.committed_per_s)) {
-                (Some(pr), Some(c)) => rates.push(PartitionRates {
-                    lag: l.max(0),
-                    consume_per_sec: c,
-                    produce_per_sec: pr,
-                }),
+                (Some(pr), Some(c)) => rates.push((
+                    PartitionRates {
+                        lag: l.max(0),
+                        consume_per_sec: c,
+                        produce_per_sec: pr,
+                    },
+                    topic,
+                    p,
+                )),
                 _ if l <= 0 => {}
                 _ => rates_known = false,
             }
@@ -471,7 +499,23 @@ pub fn group_view(s: &Snapshot, g: &GroupSnapshot) -> GroupView {
             Some(acc.map_or(v, |a| a.max(v)))
         });
     let drain = if rates_known {
-        estimate_time_to_drain(&rates).ok()
+        let input: Vec<PartitionRates> = rates.iter().map(|r| r.0).collect();
+        let name = |i: usize| rates.get(i).map(|r| (r.1.to_owned(), r.2));
+        match estimate_time_to_drain(&input) {
+            Ok(DrainEstimate::Drained) => Some(Drain::Drained),
+            Ok(DrainEstimate::Finite {
+                ms,
+                slowest_partition,
+            }) => name(slowest_partition).map(|(topic, partition)| Drain::Finite {
+                ms,
+                topic,
+                partition,
+            }),
+            Ok(DrainEstimate::Never { partition: i }) => {
+                name(i).map(|(topic, partition)| Drain::Never { topic, partition })
+            }
+            Err(_) => None,
+        }
     } else {
         None
     };
