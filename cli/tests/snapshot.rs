@@ -381,3 +381,107 @@ fn committed_fixture_is_a_valid_snapshot() {
     assert!(snap.topic("orders").is_some());
     assert!(!snap.unavailable.is_empty());
 }
+
+/// `GET path` on `addr`, returning (status line, body).
+fn http_get(addr: &str, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+    assert!(head.contains("Access-Control-Allow-Origin: *"), "{head}");
+    (
+        head.lines().next().unwrap_or("").to_owned(),
+        body.to_owned(),
+    )
+}
+
+/// The `--watch` child, stopped (by its own handle) however the test ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn watch_serves_successive_snapshots_on_loopback() {
+    use std::io::BufRead;
+    let mock = MockCluster::new(1).unwrap();
+    let bootstrap = mock.bootstrap_servers();
+    mock.create_topic("live", 1, 1).unwrap();
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_kplay"))
+            .args([
+                "snapshot",
+                "--bootstrap-server",
+                &bootstrap,
+                "--watch",
+                "--interval-s",
+                "1",
+                "--rate-window-s",
+                "0",
+                "--timeout-ms",
+                "500",
+                "--serve",
+                "127.0.0.1:0",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stderr = child.0.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let line = rx.recv_timeout(Duration::from_secs(20)).unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    let p = producer(&bootstrap);
+    let mut seen: Vec<(i64, i64)> = Vec::new();
+    for i in 0..200 {
+        let (status, body) = http_get(&addr, "/snapshot.json");
+        if status.contains("200") {
+            let s = Snapshot::from_json(&body).unwrap();
+            let leo = s.topic("live").unwrap().partitions[0]
+                .log_end_offset
+                .unwrap();
+            if seen.last().is_none_or(|l| l.0 != s.taken_at_ms) {
+                seen.push((s.taken_at_ms, leo));
+                p.send(BaseRecord::to("live").key("k").payload("v"))
+                    .map_err(|(e, _)| e)
+                    .unwrap();
+                p.flush(Duration::from_secs(5)).unwrap();
+            }
+        } else {
+            assert!(status.contains("503"), "{status}");
+        }
+        if seen.len() >= 2 || i == 199 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (status, _) = http_get(&addr, "/elsewhere");
+    drop(child);
+    assert!(status.contains("404"), "{status}");
+    assert_eq!(seen.len(), 2, "two successive snapshots served: {seen:?}");
+    assert!(seen[1].0 > seen[0].0);
+    assert!(
+        seen[1].1 > seen[0].1,
+        "the record produced in between shows: {seen:?}"
+    );
+}

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use rdkafka::admin::{AdminClient, AdminOptions, ResourceSpecifier};
+use rdkafka::admin::{AdminClient, AdminOptions, OwnedResourceSpecifier, ResourceSpecifier};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
@@ -269,15 +269,20 @@ pub(crate) fn configs(conn: &Connection, topics: &[String]) -> Result<TopicConfi
         topics.iter().map(|t| ResourceSpecifier::Topic(t)).collect();
     let fut = admin.describe_configs(specs.iter(), &opts);
     let res = futures_block_on(fut).map_err(|e| conn.describe(e))?;
+    // A result names its topic; an error does not, so errors take the
+    // requested order (librdkafka answers in request order).
     Ok(topics
         .iter()
         .zip(res)
-        .map(|(t, r)| {
-            (
-                t.clone(),
-                r.map(|r| super::map::configs_from(&r))
-                    .map_err(|e| format!("{e:?}")),
-            )
+        .map(|(t, r)| match r {
+            Ok(r) => {
+                let name = match &r.specifier {
+                    OwnedResourceSpecifier::Topic(n) => n.clone(),
+                    _ => t.clone(),
+                };
+                (name, Ok(super::map::configs_from(&r)))
+            }
+            Err(e) => (t.clone(), Err(e.to_string())),
         })
         .collect())
 }
