@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use kplay_engine::partitioner::{crc32, murmur2};
 use kplay_engine::snapshot::{
-    GroupSnapshot, MemberSnapshot, OffsetSnapshot, Sample, TopicPartitionRef,
+    GroupSnapshot, MemberSnapshot, OffsetSnapshot, Sample, TopicPartitionRef, MAX_KEY_HEX_CHARS,
 };
 use rdkafka::admin::ConfigResource;
 
@@ -222,7 +222,9 @@ pub(crate) fn sample_from(records: &[SampledRecord], include_keys: bool) -> Samp
     if records.iter().all(|r| r.timestamp_ms.is_some()) {
         s.timestamps_ms = records.iter().filter_map(|r| r.timestamp_ms).collect();
     }
-    if include_keys {
+    // A key too long to write in hex leaves the whole partition's keys out
+    // (the caller reports it in `unavailable`).
+    if include_keys && keys.iter().all(|k| k.len() <= MAX_KEY_HEX_CHARS) {
         s.keys_hex = Some(keys);
     }
     s
@@ -400,5 +402,12 @@ mod tests {
         assert_eq!(s.keys_hex, None);
         let s = sample_from(&recs, true);
         assert_eq!(s.keys_hex, Some(vec!["757365722d3432".to_owned()]));
+        let long = vec![SampledRecord {
+            key: Some(vec![1; MAX_KEY_HEX_CHARS / 2 + 1]),
+            value_len: 1,
+            timestamp_ms: None,
+        }];
+        let s = sample_from(&long, true);
+        assert_eq!((s.keys_hex, s.key_bytes), (None, vec![32_769]));
     }
 }

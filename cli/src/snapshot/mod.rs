@@ -397,6 +397,12 @@ pub(crate) fn take(o: &Options) -> Result<Snapshot, String> {
                 .as_ref()
                 .and_then(|s| s.get(&key))
                 .map(|recs| map::sample_from(recs, o.include_keys));
+            if o.include_keys && sample.as_ref().is_some_and(|s| s.keys_hex.is_none()) {
+                snap.unavailable.push(Unavailable {
+                    section: format!("keys:{}-{p}", t.name),
+                    error: "a sampled key is longer than 32 KiB; keys of this partition are not written".into(),
+                });
+            }
             let bytes_per_s = match (
                 records_per_s,
                 sample.as_ref().and_then(|s| s.mean_record_bytes()),

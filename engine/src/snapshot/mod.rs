@@ -72,6 +72,8 @@ pub const MAX_CONFIGS: usize = 1_000;
 pub const MAX_STRING_BYTES: usize = 4_096;
 /// Most `unavailable` entries.
 pub const MAX_UNAVAILABLE: usize = 1_000;
+/// Longest key written with `--include-keys`, in hex digits (a 32 KiB key).
+pub const MAX_KEY_HEX_CHARS: usize = 65_536;
 /// Largest accepted rate (records/s or bytes/s): 10^15.
 pub const MAX_RATE: f64 = 1.0e15;
 /// Largest record part accepted in a sample (Kafka's records are at most
@@ -100,8 +102,10 @@ pub struct Snapshot {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClusterInfo {
     /// `cluster.id` (`null` when the broker did not say).
+    #[serde(deserialize_with = "present")]
     pub cluster_id: Option<String>,
     /// The controller's broker id (`null` when unknown).
+    #[serde(deserialize_with = "present")]
     pub controller: Option<i32>,
     /// Live brokers.
     pub brokers: Vec<BrokerInfo>,
@@ -117,6 +121,7 @@ pub struct BrokerInfo {
     /// Advertised port.
     pub port: u16,
     /// `broker.rack`, when set.
+    #[serde(deserialize_with = "present")]
     pub rack: Option<String>,
 }
 
@@ -140,22 +145,28 @@ pub struct PartitionSnapshot {
     pub partition: i32,
     /// Leader broker id; `null` when the partition has no leader (offline).
     /// `-1` (Kafka's `LeaderAndIsr.NO_LEADER`) is read as `null`.
+    #[serde(deserialize_with = "present")]
     pub leader: Option<i32>,
     /// Assigned replicas, preferred leader first.
     pub replicas: Vec<i32>,
     /// In-sync replicas.
     pub isr: Vec<i32>,
     /// Log start offset (ListOffsets EARLIEST).
+    #[serde(deserialize_with = "present")]
     pub log_start_offset: Option<i64>,
     /// Log end offset as the tools print it: the high watermark (ListOffsets
     /// LATEST, `read_uncommitted`).
+    #[serde(deserialize_with = "present")]
     pub log_end_offset: Option<i64>,
     /// Records appended per second over the rate window.
+    #[serde(deserialize_with = "present")]
     pub records_per_s: Option<f64>,
     /// Bytes (key + value, uncompressed) appended per second: records/s ×
     /// the sample's mean record size.
+    #[serde(deserialize_with = "present")]
     pub bytes_per_s: Option<f64>,
     /// The last records of the partition, summarised.
+    #[serde(deserialize_with = "present")]
     pub sample: Option<Sample>,
     /// `false` when the source does not show leader and ISR (imported
     /// `kafka-log-dirs` output); the health flags are then unknown.
@@ -164,6 +175,17 @@ pub struct PartitionSnapshot {
     /// Replica sizes on disk (from `kafka-log-dirs --describe`), when known.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replica_sizes: Vec<ReplicaSize>,
+}
+
+/// Deserializes an `Option` field that must be present (`null` allowed):
+/// serde would otherwise read a missing `Option` field as `None`, and a
+/// snapshot missing `leader` would show every partition offline.
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d)
 }
 
 fn yes() -> bool {
@@ -234,8 +256,10 @@ pub struct GroupSnapshot {
     pub group_id: String,
     /// Group state (`Stable`, `Empty`, `PreparingRebalance`, …); `null` when
     /// DescribeGroups was unavailable.
+    #[serde(deserialize_with = "present")]
     pub state: Option<String>,
     /// The assignor (`range`, `cooperative-sticky`, …); `null` when unknown.
+    #[serde(deserialize_with = "present")]
     pub protocol: Option<String>,
     /// Members with their assignment.
     #[serde(default)]
@@ -276,10 +300,13 @@ pub struct OffsetSnapshot {
     /// Partition.
     pub partition: i32,
     /// CURRENT-OFFSET: the committed offset (`null`, or Kafka's `-1`, when none).
+    #[serde(deserialize_with = "present")]
     pub committed: Option<i64>,
     /// LOG-END-OFFSET: the high watermark.
+    #[serde(deserialize_with = "present")]
     pub log_end_offset: Option<i64>,
     /// LAG = LOG-END-OFFSET − CURRENT-OFFSET (`kafka-consumer-groups` rules).
+    #[serde(deserialize_with = "present")]
     pub lag: Option<i64>,
     /// Committed offsets advanced per second over the rate window (the
     /// group's measured consume rate), when measured.
@@ -790,7 +817,15 @@ fn validate_sample(path: &str, s: &Sample) -> Result<(), SnapshotError> {
             ));
         }
         for k in keys {
-            check_str(&format!("{path}.keys_hex"), k)?;
+            if k.len() > MAX_KEY_HEX_CHARS
+                || k.len() % 2 != 0
+                || !k.bytes().all(|b| b.is_ascii_hexdigit())
+            {
+                return Err(invalid(
+                    format!("{path}.keys_hex"),
+                    format!("each key must be an even number of hex digits, at most {MAX_KEY_HEX_CHARS}"),
+                ));
+            }
         }
     }
     Ok(())
