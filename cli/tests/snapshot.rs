@@ -102,6 +102,35 @@ fn snapshot_of_the_mock_cluster() {
     c.commit(&tpl, CommitMode::Sync).unwrap();
     drop(c);
 
+    // Group "shipping" subscribes, reads everything and commits what it read.
+    let c: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &bootstrap)
+        .set("group.id", "shipping")
+        .set("client.id", "shipper")
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .unwrap();
+    c.subscribe(&["orders"]).unwrap();
+    let mut read = 0;
+    // At most 300 polls of 100 ms (the group join takes a few seconds on the mock).
+    for _ in 0..300 {
+        if read == keys.len() {
+            break;
+        }
+        if let Some(m) = c.poll(Duration::from_millis(100)) {
+            m.unwrap();
+            read += 1;
+        }
+    }
+    assert_eq!(
+        read,
+        keys.len(),
+        "the subscribed consumer read every record"
+    );
+    c.commit_consumer_state(CommitMode::Sync).unwrap();
+    drop(c);
+
     // payments-0 receives records throughout the snapshot; payments-1 stays idle.
     let stop = Arc::new(AtomicBool::new(false));
     let feeder = {
@@ -133,6 +162,8 @@ fn snapshot_of_the_mock_cluster() {
         &bootstrap,
         "--group",
         "billing",
+        "--group",
+        "shipping",
         "--rate-window-s",
         "1",
         "--sample-records",
@@ -253,6 +284,20 @@ fn snapshot_of_the_mock_cluster() {
             ("orders".into(), 1, Some(end1), Some(end1), Some(0)),
         ]
     );
+
+    let shipping = snap
+        .groups
+        .iter()
+        .find(|g| g.group_id == "shipping")
+        .unwrap();
+    assert_eq!(shipping.offsets.len(), expected.len());
+    for o in &shipping.offsets {
+        let leo = expected.get(&o.partition).map_or(0, Vec::len) as i64;
+        assert_eq!(
+            (o.committed, o.log_end_offset, o.lag),
+            (Some(leo), Some(leo), Some(0))
+        );
+    }
 
     // Degraded sections: recorded with the broker's error, not fatal.
     let sections: Vec<&str> = snap
