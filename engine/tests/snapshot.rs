@@ -6,6 +6,7 @@
 //! -p kplay-engine --target wasm32-unknown-unknown --test snapshot`), so the
 //! app's import gives the same answers as the CLI.
 
+use kplay_engine::offsets::describe::{parse_describe, render_describe};
 use kplay_engine::offsets::lag::AlertLevel;
 use kplay_engine::planner;
 use kplay_engine::snapshot::import::{
@@ -427,6 +428,13 @@ fn kafka_consumer_groups_describe_is_imported() {
     assert_eq!(v.total_lag, 5);
     assert_eq!(v.rows.len(), 3);
     assert_eq!(v.rows[2].lag, None);
+    // Rendered back in the tool's layout, it reads as the same rows.
+    let table = render_describe(&v.describe_rows());
+    assert!(table.starts_with("\nGROUP           TOPIC           PARTITION  CURRENT-OFFSET"));
+    assert_eq!(
+        parse_describe(&table).unwrap(),
+        parse_describe(GROUPS_DESCRIBE).unwrap()
+    );
     let bad = GROUPS_DESCRIBE.replace("5               10", "x               10");
     let e = import_text(&bad, 0).unwrap_err();
     assert!(matches!(e, ImportError::Groups(_)));

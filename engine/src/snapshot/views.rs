@@ -35,6 +35,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{GroupSnapshot, PartitionSnapshot, Snapshot, TopicSnapshot};
+use crate::offsets::describe::{DescribeRow, MISSING};
 use crate::offsets::lag::{
     cli_lag, estimate_time_to_drain, AlertLevel, DrainEstimate, LagThresholds, PartitionRates,
 };
@@ -223,6 +224,29 @@ pub struct GroupView {
     pub drain: Option<Drain>,
     /// Warnings.
     pub warnings: Vec<GroupWarning>,
+}
+
+impl GroupView {
+    /// The rows as [`crate::offsets::describe::DescribeRow`]s, ready for
+    /// [`crate::offsets::describe::render_describe`] (the byte-exact
+    /// `kafka-consumer-groups --describe` table): `-` for what is unknown.
+    pub fn describe_rows(&self) -> Vec<DescribeRow> {
+        let dash = |v: &Option<String>| Some(v.clone().unwrap_or_else(|| MISSING.to_owned()));
+        self.rows
+            .iter()
+            .map(|r| DescribeRow {
+                group: self.group_id.clone(),
+                topic: Some(r.topic.clone()),
+                partition: Some(r.partition),
+                current_offset: r.committed,
+                log_end_offset: r.log_end_offset,
+                lag: r.lag,
+                consumer_id: dash(&r.member_id),
+                host: dash(&r.host),
+                client_id: dash(&r.client_id),
+            })
+            .collect()
+    }
 }
 
 fn partition_health(p: &PartitionSnapshot, min_isr: Option<i64>) -> PartitionHealth {
