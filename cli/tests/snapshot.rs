@@ -530,3 +530,34 @@ fn watch_serves_successive_snapshots_on_loopback() {
         "the record produced in between shows: {seen:?}"
     );
 }
+
+#[test]
+fn authorization_errors_are_clear_and_fatal() {
+    use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
+    let mock = MockCluster::new(1).unwrap();
+    let bootstrap = mock.bootstrap_servers();
+    mock.create_topic("orders", 1, 1).unwrap();
+    // Every OffsetFetch of the run is refused (the CLI reads offsets twice).
+    mock.request_errors(
+        RDKafkaApiKey::OffsetFetch,
+        &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED; 8],
+    );
+    let out = kplay(&[
+        "snapshot",
+        "--bootstrap-server",
+        &bootstrap,
+        "--group",
+        "billing",
+        "--rate-window-s",
+        "0",
+        "--timeout-ms",
+        "2000",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: cannot read committed offsets of group \"billing\"")
+            && err.contains("authoriz"),
+        "{err}"
+    );
+}
