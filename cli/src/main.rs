@@ -10,6 +10,7 @@ mod partition;
 mod plan;
 mod run;
 mod schema;
+mod snapshot;
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +35,8 @@ enum Command {
     Run(run::Args),
     /// Avro schema compatibility as Confluent Schema Registry decides it.
     Schema(schema::Args),
+    /// Snapshot a real cluster (librdkafka) into kplay's versioned JSON.
+    Snapshot(snapshot::Args),
 }
 
 /// Writes command output to stdout. A closed pipe (`kplay … | head -1`)
@@ -57,6 +60,7 @@ fn main() {
         Command::Plan(a) => plan::run(a),
         Command::Run(a) => run::run(a),
         Command::Schema(a) => schema::run(a),
+        Command::Snapshot(a) => snapshot::run(a),
     };
     if let Err(e) = result {
         // `eprintln!` would panic on a closed stderr; the status says it all.

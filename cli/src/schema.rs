@@ -121,26 +121,26 @@ fn compat(reader_path: &Path, writer_path: &Path, as_json: bool) -> Result<(), S
             .iter()
             .map(|i| json!({"type": i.kind.as_str(), "location": i.location, "message": i.message}))
             .collect();
-        println!(
-            "{}",
+        crate::emit(&format!(
+            "{}\n",
             json!({"compatible": found.is_empty(), "incompatibilities": list})
-        );
+        ))?;
     } else if found.is_empty() {
-        println!(
-            "compatible: {} can read data written with {}",
+        crate::emit(&format!(
+            "compatible: {} can read data written with {}\n",
             reader_path.display(),
             writer_path.display()
-        );
+        ))?;
     } else {
-        println!(
-            "INCOMPATIBLE: {} cannot read all data written with {} ({} problem{})",
+        crate::emit(&format!(
+            "INCOMPATIBLE: {} cannot read all data written with {} ({} problem{})\n",
             reader_path.display(),
             writer_path.display(),
             found.len(),
             if found.len() == 1 { "" } else { "s" }
-        );
+        ))?;
         for i in &found {
-            println!("  {} at {}: {}", i.kind, i.location, i.message);
+            crate::emit(&format!("  {} at {}: {}\n", i.kind, i.location, i.message))?;
         }
     }
     Ok(())
@@ -163,21 +163,24 @@ fn check(level: &str, new_path: &Path, previous: &[PathBuf], as_json: bool) -> R
         .collect();
     let messages = registry_messages(level, &new, &prev);
     if as_json {
-        println!(
-            "{}",
+        crate::emit(&format!(
+            "{}\n",
             json!({"compatible": messages.is_empty(), "messages": messages})
-        );
+        ))?;
     } else if messages.is_empty() {
-        println!(
-            "compatible: {} passes {level} against {} previous version{}",
+        crate::emit(&format!(
+            "compatible: {} passes {level} against {} previous version{}\n",
             new_path.display(),
             prev.len(),
             if prev.len() == 1 { "" } else { "s" }
-        );
+        ))?;
     } else {
-        println!("INCOMPATIBLE: {} fails {level}", new_path.display());
+        crate::emit(&format!(
+            "INCOMPATIBLE: {} fails {level}\n",
+            new_path.display()
+        ))?;
         for m in &messages {
-            println!("  {m}");
+            crate::emit(&format!("  {m}\n"))?;
         }
     }
     Ok(())

@@ -43,6 +43,14 @@
 //! * [`cli_input`] parses the CLI's JSON and argument inputs (the same code
 //!   the fuzz targets run); [`input`] quotes untrusted input briefly in
 //!   error messages and reads whole numbers with range-aware messages.
+//! * [`snapshot`] is a real cluster as data: the versioned JSON `kplay
+//!   snapshot` writes (brokers, topics with replicas/ISR, offsets, rates and
+//!   sampled key hashes, groups with committed offsets), validated against
+//!   hostile input, with derived views (under-replicated/offline partitions,
+//!   lag as `kafka-consumer-groups` prints it, hot partitions, retention at
+//!   risk, time to drain, a planner input) and importers for pasted
+//!   `kafka-topics`/`kafka-consumer-groups --describe` text and
+//!   `kafka-log-dirs --describe` JSON.
 //!
 //! ## Example
 //!
@@ -99,6 +107,7 @@ pub mod rng;
 pub mod scenario;
 pub mod schema;
 pub mod skew;
+pub mod snapshot;
 pub mod sort;
 pub mod table;
 pub mod topic;
