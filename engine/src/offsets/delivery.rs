@@ -1759,25 +1759,25 @@ mod tests {
     fn rates_that_would_stand_simulated_time_still_are_refused() {
         // Issue 16 #3–#5: 1e-320 records/s passed the old "> 0" check.
         for (produce, consume) in [(1e-320, 2_000.0), (1_000.0, 1e-320), (0.0009, 1.0)] {
-            let e = DeliverySim::new(DeliveryConfig {
+            let Err(e) = DeliverySim::new(DeliveryConfig {
                 produce_per_sec: produce,
                 consume_per_sec: consume,
                 ..DeliveryConfig::default()
-            })
-            .err()
-            .expect("refused");
+            }) else {
+                panic!("{produce}/{consume} records/s accepted");
+            };
             assert!(e.to_string().contains("from 0.001 to"), "{e}");
         }
         // Issue 16 #2: auto.commit.interval.ms is a Java int.
-        let e = DeliverySim::new(DeliveryConfig {
+        let Err(e) = DeliverySim::new(DeliveryConfig {
             strategy: CommitStrategy::AutoCommit {
                 interval_ms: i64::MAX,
                 timing: AutoCommitTiming::Background,
             },
             ..DeliveryConfig::default()
-        })
-        .err()
-        .expect("refused");
+        }) else {
+            panic!("auto.commit.interval.ms = Long.MAX accepted");
+        };
         assert!(e.to_string().contains("at most 2147483647"), "{e}");
     }
 
