@@ -6,7 +6,9 @@
 use clap::{Parser, Subcommand};
 
 mod assign;
+mod durability;
 mod partition;
+mod placement;
 mod plan;
 mod run;
 
@@ -31,6 +33,10 @@ enum Command {
     Plan(plan::Args),
     /// Create a topic, produce a workload, and print each partition's log.
     Run(run::Args),
+    /// Place a new topic's replicas (classic AdminUtils or KRaft StripedReplicaPlacer).
+    Placement(placement::Args),
+    /// Run a replication scenario and print the durability ledger.
+    Durability(durability::Args),
 }
 
 fn main() {
@@ -40,6 +46,8 @@ fn main() {
         Command::Assign(a) => assign::run(a),
         Command::Plan(a) => plan::run(a),
         Command::Run(a) => run::run(a),
+        Command::Placement(a) => placement::run(a),
+        Command::Durability(a) => durability::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

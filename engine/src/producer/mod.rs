@@ -278,8 +278,8 @@ pub enum SendStatus {
 struct Batch {
     id: u64,
     partition: i32,
-    first_record: u64,
-    count: u32,
+    /// Record ids in the batch (round-robin sends interleave partitions).
+    ids: Vec<u64>,
     created_ms: Millis,
     attempts: i32,
     sequence: Option<(i16, i32)>,
@@ -471,19 +471,17 @@ impl Producer {
                 b.sequence.is_none()
                     && b.attempts == 0
                     && b.created_ms == now
-                    && b.count < self.max_batch_records
-                    && b.first_record + u64::from(b.count) == id
+                    && (b.ids.len() as u32) < self.max_batch_records
             });
             if extend {
                 if let Some(b) = q.back_mut() {
-                    b.count += 1;
+                    b.ids.push(id);
                 }
             } else {
                 q.push_back(Batch {
                     id: self.next_batch_id,
                     partition: p,
-                    first_record: id,
-                    count: 1,
+                    ids: vec![id],
                     created_ms: now,
                     attempts: 0,
                     sequence: None,
@@ -527,7 +525,7 @@ impl Producer {
         self.end_call(TxnState::Aborting, "abortTransaction")?;
         for q in &mut self.queues {
             for b in q.drain(..) {
-                for id in b.first_record..b.first_record + u64::from(b.count) {
+                for &id in &b.ids {
                     if let Some(s) = self.statuses.get_mut(id as usize) {
                         *s = SendStatus::Failed(KafkaError::TransactionAborted);
                     }
@@ -584,7 +582,7 @@ impl Producer {
     }
 
     fn finish(&mut self, b: &Batch, status: SendStatus) {
-        for id in b.first_record..b.first_record + u64::from(b.count) {
+        for &id in &b.ids {
             if let Some(s) = self.statuses.get_mut(id as usize) {
                 *s = status;
             }
@@ -740,7 +738,7 @@ impl Producer {
                 if self.config.enable_idempotence && b.sequence.is_none_or(|(e, _)| e != self.epoch)
                 {
                     b.sequence = Some((self.epoch, self.next_seq[p]));
-                    self.next_seq[p] = self.next_seq[p].wrapping_add(b.count as i32);
+                    self.next_seq[p] = self.next_seq[p].wrapping_add(b.ids.len() as i32);
                     if self.next_seq[p] < 0 {
                         self.next_seq[p] -= i32::MIN;
                     }
@@ -749,9 +747,7 @@ impl Producer {
                 let request_id = self.next_request_id;
                 self.next_request_id += 1;
                 values.clear();
-                values.extend(
-                    (b.first_record..b.first_record + u64::from(b.count)).map(u64::to_le_bytes),
-                );
+                values.extend(b.ids.iter().map(|id| id.to_le_bytes()));
                 let records: Vec<RecordInput<'_>> = values
                     .iter()
                     .map(|v| RecordInput::new(None, Some(v), now))
