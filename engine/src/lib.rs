@@ -33,6 +33,21 @@
 //! * [`planner`] sizes a cluster (partitions, disk, network, brokers) and
 //!   shows each number's formula.
 //! * [`scenario`] is the topic playground's state as a share-link query.
+//! * [`replication`] places replicas (classic `AdminUtils` and KRaft's
+//!   `StripedReplicaPlacer`, with Kafka's published vectors) and runs
+//!   replicated partitions on the simulated clock: leader and leader epoch,
+//!   ISR, every replica's log end offset, followers fetching, HW = min LEO
+//!   over the ISR, ISR shrink after `replica.lag.time.max.ms` and expand when
+//!   caught up, KIP-101 truncation, clean/unclean/preferred elections, and
+//!   the faults (kill, restart, controlled shutdown, stalled or slow
+//!   follower, network partition, lost produce responses).
+//! * [`producer`] is the client side: `acks`, `min.insync.replicas`
+//!   (`NOT_ENOUGH_REPLICAS`, `NOT_ENOUGH_REPLICAS_AFTER_APPEND`), retries and
+//!   timeouts, the idempotent producer (sequences, the broker's 5-batch
+//!   window) and transactions (fencing, markers, LSO, aborted index).
+//! * [`durability`] plays a scenario of faults and sends and keeps the
+//!   ledger: every sent record acknowledged (once, lost or duplicated) or
+//!   failed with a Kafka error, `sent = Σ fates`.
 //!
 //! ## Example
 //!
@@ -66,8 +81,12 @@
 //! ## What is simplified
 //!
 //! * Fetches return records, not whole batches.
-//! * Replication is instantaneous in the core log: the high watermark follows
-//!   the log end offset on every produce.
+//! * The single-log [`topic::Topic`] has no replicas: its high watermark
+//!   follows the log end offset on every produce. Replication, with a
+//!   high watermark that waits for the ISR, lives in [`replication`], whose
+//!   partitions hold one [`log::Log`] per replica; see `docs/durability.md`
+//!   for what that model simplifies (instant produce requests, an always
+//!   available controller and transaction coordinator, one topic).
 //! * `segment.bytes` accepts Kafka's pre-4.0 minimum (14 bytes), so a segment
 //!   can hold a handful of records for teaching.
 
