@@ -137,13 +137,21 @@ pub struct Scenario {
 pub const MAX_RECORDS: u64 = 2_000_000;
 /// Latest step time accepted (one simulated day).
 pub const MAX_AT_MS: Millis = 86_400_000;
+/// Most record copies accepted: records × replication factor.
+pub const MAX_RECORD_COPIES: u64 = 10_000_000;
+/// Most partition replicas accepted (partitions × replication factor).
+pub const MAX_REPLICAS: u64 = 10_000;
+/// Most replicas per partition accepted (Kafka allows 32767; real topics use ≤ 5).
+pub const MAX_REPLICATION_FACTOR: usize = 16;
 /// Most brokers accepted.
 pub const MAX_BROKERS: usize = 100;
 /// Most partitions accepted.
 pub const MAX_PARTITIONS: i32 = 1_000;
 /// Most steps accepted.
 pub const MAX_STEPS: usize = 100_000;
-const MAX_POLLS: u64 = 20_000_000;
+/// Most simulation work accepted: the sum, over every simulated instant that
+/// is processed, of Σ RF³ + RF over the partitions (fetches × HW updates).
+pub const MAX_WORK: u64 = 200_000_000;
 
 /// Errors from a scenario.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -229,7 +237,8 @@ pub struct Simulation {
     /// The producer.
     pub producer: Producer,
     now: Millis,
-    polls: u64,
+    work: u64,
+    replicas: u64,
     lost: BTreeMap<u64, LossCause>,
     events: Vec<ClusterEvent>,
 }
@@ -282,6 +291,31 @@ impl Simulation {
                 "the replica assignment must list 1 to 1000 partitions".into(),
             ));
         }
+        let replicas: u64 = assignment.iter().map(|r| r.len() as u64).sum();
+        if replicas > MAX_REPLICAS {
+            return Err(ScenarioError::TooLarge(format!(
+                "{replicas} partition replicas; at most {MAX_REPLICAS}"
+            )));
+        }
+        let rf = assignment.iter().map(Vec::len).max().unwrap_or(1) as u64;
+        if rf as usize > MAX_REPLICATION_FACTOR {
+            return Err(ScenarioError::TooLarge(format!(
+                "replication factor {rf}; kplay simulates at most {MAX_REPLICATION_FACTOR} replicas per partition"
+            )));
+        }
+        let records: u64 = s
+            .steps
+            .iter()
+            .map(|st| match st.action {
+                Action::Produce { records, .. } => records,
+                _ => 0,
+            })
+            .fold(0u64, u64::saturating_add);
+        if records.saturating_mul(rf) > MAX_RECORD_COPIES {
+            return Err(ScenarioError::TooLarge(format!(
+                "{records} records × replication factor {rf}; at most {MAX_RECORD_COPIES} record copies"
+            )));
+        }
         let mut cluster = ReplicatedCluster::new(s.brokers, &assignment, topic, s.cluster, 0)?;
         let mut coordinator = TransactionCoordinator::default();
         let producer = Producer::new(
@@ -296,7 +330,14 @@ impl Simulation {
             coordinator,
             producer,
             now: 0,
-            polls: 0,
+            work: 0,
+            // One processed instant may fetch for every follower, and each
+            // fetch recomputes the HW over the ISR: ~Σ RF³ steps.
+            replicas: assignment
+                .iter()
+                .map(|r| (r.len() * r.len() * r.len() + r.len()) as u64)
+                .sum::<u64>()
+                + 1,
             lost: BTreeMap::new(),
             events: Vec::new(),
         })
@@ -308,7 +349,7 @@ impl Simulation {
     }
 
     fn poll(&mut self) {
-        self.polls += 1;
+        self.work = self.work.saturating_add(self.replicas);
         let now = self.now;
         self.cluster.poll(now);
         self.producer
@@ -350,9 +391,9 @@ impl Simulation {
             }
             self.now = self.now.max(next);
             self.poll();
-            if self.polls > MAX_POLLS {
+            if self.work > MAX_WORK {
                 return Err(ScenarioError::TooLarge(format!(
-                    "the simulation needed more than {MAX_POLLS} steps"
+                    "the simulation needed more than {MAX_WORK} replica steps (reduce partitions, the replication factor or the simulated time)"
                 )));
             }
         }

@@ -248,6 +248,9 @@ impl Replica {
 
     fn set_high_watermark(&mut self, hw: i64) {
         let hw = hw.clamp(self.log.log_start_offset(), self.log.log_end_offset());
+        if hw == self.log.high_watermark() {
+            return;
+        }
         let _ = self.log.advance_high_watermark(hw);
         self.producers.prune_completed(hw);
     }
@@ -403,7 +406,7 @@ impl ReplicatedPartition {
         let epoch = self.leader_epoch;
         let out = self.replica_mut(leader)?.append(records, attrs, epoch, now);
         self.maybe_increment_hw(min_isr);
-        self.debug_check_consistency();
+        self.debug_check_touched(&[leader]);
         out
     }
 
@@ -478,7 +481,7 @@ impl ReplicatedPartition {
         };
         let removed = f.truncate_to(target, now);
         f.validated_epoch = Some(epoch);
-        self.debug_check_consistency();
+        self.debug_check_touched(&[follower]);
         (from, removed)
     }
 
@@ -595,7 +598,7 @@ impl ReplicatedPartition {
         let hw_now = l.log.high_watermark();
         let hw = hw_now.min(f.log.log_end_offset());
         f.set_high_watermark(hw.max(f.log.high_watermark().min(f.log.log_end_offset())));
-        self.debug_check_consistency();
+        self.debug_check_touched(&[leader, follower]);
         out
     }
 
@@ -615,26 +618,51 @@ impl ReplicatedPartition {
     pub fn debug_check_consistency(&self) {
         #[cfg(debug_assertions)]
         {
-            assert!(!self.isr.is_empty(), "the ISR is never empty (no ELR)");
-            for (i, b) in self.isr.iter().enumerate() {
-                assert!(self.replica(*b).is_some(), "ISR ⊆ replicas");
-                assert!(!self.isr[..i].contains(b), "ISR has no repeats");
-            }
-            if let Some(l) = self.leader {
-                assert!(self.isr.contains(&l), "leader ∈ ISR");
-            }
+            self.debug_check_membership();
             for r in &self.replicas {
-                let lso = r.last_stable_offset();
-                assert!(r.log.log_start_offset() <= lso);
-                assert!(lso <= r.log.high_watermark(), "LSO ≤ HW");
-                assert!(r.log.high_watermark() <= r.log.log_end_offset(), "HW ≤ LEO");
-                for w in r.epochs.windows(2) {
-                    assert!(w[0].0 < w[1].0 && w[0].1 <= w[1].1, "epoch cache increases");
-                }
-                if let Some(last) = r.epochs.last() {
-                    assert!(last.1 <= r.log.log_end_offset());
+                Self::debug_check_replica(r);
+            }
+        }
+    }
+
+    /// The invariants after a mutation that touched only these replicas.
+    #[inline]
+    fn debug_check_touched(&self, brokers: &[i32]) {
+        #[cfg(debug_assertions)]
+        {
+            self.debug_check_membership();
+            for b in brokers {
+                if let Some(r) = self.replica(*b) {
+                    Self::debug_check_replica(r);
                 }
             }
+        }
+        let _ = brokers;
+    }
+
+    #[cfg(debug_assertions)]
+    fn debug_check_membership(&self) {
+        assert!(!self.isr.is_empty(), "the ISR is never empty (no ELR)");
+        let replicas = crate::sort::btree_set(self.replicas.iter().map(|r| r.broker));
+        let isr = crate::sort::btree_set(self.isr.iter().copied());
+        assert_eq!(isr.len(), self.isr.len(), "ISR has no repeats");
+        assert!(isr.is_subset(&replicas), "ISR ⊆ replicas");
+        if let Some(l) = self.leader {
+            assert!(isr.contains(&l), "leader ∈ ISR");
+        }
+    }
+
+    #[cfg(debug_assertions)]
+    fn debug_check_replica(r: &Replica) {
+        let lso = r.last_stable_offset();
+        assert!(r.log.log_start_offset() <= lso);
+        assert!(lso <= r.log.high_watermark(), "LSO ≤ HW");
+        assert!(r.log.high_watermark() <= r.log.log_end_offset(), "HW ≤ LEO");
+        for w in r.epochs.windows(2) {
+            assert!(w[0].0 < w[1].0 && w[0].1 <= w[1].1, "epoch cache increases");
+        }
+        if let Some(last) = r.epochs.last() {
+            assert!(last.1 <= r.log.log_end_offset());
         }
     }
 }
