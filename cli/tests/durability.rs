@@ -156,8 +156,16 @@ fn bad_scenarios_are_clear_errors() {
             r#"{"brokers": 2, "topic": {"replica_assignment": {"0": [0, 5]}}}"#,
             "broker 5 does not exist",
         ),
-        ("rf_cap", r#"{"brokers": 20, "topic": {"replication_factor": 17}}"#, "at most 16 replicas per partition"),
-        ("copies", r#"{"brokers": 5, "topic": {"replication_factor": 5}, "steps": [{"at_ms": 0, "produce": {"records": 2000001}}]}"#, "scenario too large"),
+        (
+            "rf_cap",
+            r#"{"brokers": 20, "topic": {"replication_factor": 17}}"#,
+            "at most 16 replicas per partition",
+        ),
+        (
+            "copies",
+            r#"{"brokers": 5, "topic": {"replication_factor": 5}, "steps": [{"at_ms": 0, "produce": {"records": 2000001}}]}"#,
+            "scenario too large",
+        ),
         ("not_json", "{", "error"),
     ];
     for (name, json, msg) in cases {

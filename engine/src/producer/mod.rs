@@ -27,8 +27,8 @@ pub mod transaction;
 
 use crate::clock::Millis;
 use crate::record::{BatchAttributes, RecordInput};
-use crate::replication::{Acks, KafkaError, ProduceRequest, ReplicatedCluster};
-use std::collections::{BTreeSet, VecDeque};
+use crate::replication::{Acks, KafkaError, ProduceRequest, ProduceResponse, ReplicatedCluster};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use transaction::TransactionCoordinator;
 
 /// Errors from building a [`ProducerConfig`], reading like Kafka's `ConfigException`.
@@ -339,6 +339,12 @@ pub struct Producer {
     next_seq: Vec<i32>,
     queues: Vec<VecDeque<Batch>>,
     in_flight: Vec<Vec<InFlight>>,
+    /// Per broker connection: request ids in send order. Kafka answers the
+    /// requests of one connection in order (the broker mutes the channel
+    /// while it handles one), so a response waits for the earlier ones.
+    connections: BTreeMap<i32, VecDeque<u64>>,
+    /// Responses that arrived before an earlier one on their connection.
+    early: Vec<ProduceResponse>,
     statuses: Vec<SendStatus>,
     next_request_id: u64,
     next_batch_id: u64,
@@ -387,6 +393,8 @@ impl Producer {
             next_seq: vec![0; partitions.max(1)],
             queues: vec![VecDeque::new(); partitions.max(1)],
             in_flight: vec![Vec::new(); partitions.max(1)],
+            connections: BTreeMap::new(),
+            early: Vec::new(),
             statuses: Vec::new(),
             next_request_id: 0,
             next_batch_id: 0,
@@ -638,8 +646,16 @@ impl Producer {
             ) {
                 self.txn = TxnState::Fenced;
             }
-        } else if self.config.enable_idempotence && b.sequence.is_some() {
-            // KIP-360: a sequence gap would block the partition; bump the epoch.
+        } else if self.config.enable_idempotence
+            && b.sequence.is_some()
+            && e == KafkaError::OutOfOrderSequenceNumber
+        {
+            // KIP-360: the broker rejected the batch for a sequence gap that
+            // no earlier batch explains; bump the epoch and start the
+            // sequences again. After other final errors the sequence is left
+            // as it is: the broker's answer to the next batch resolves
+            // whether the failed one was written (a gap is answered
+            // OUT_OF_ORDER_SEQUENCE_NUMBER and lands here).
             self.bump_epoch(now, e);
         }
     }
@@ -653,17 +669,35 @@ impl Producer {
         now: Millis,
     ) {
         self.handle_responses(cluster, now);
-        // request.timeout.ms for in-flight requests.
-        for p in 0..self.partitions {
-            let mut i = 0;
-            while i < self.in_flight[p].len() {
-                if now >= self.in_flight[p][i].deadline {
-                    let f = self.in_flight[p].remove(i);
+        // request.timeout.ms: a timed-out request closes its connection
+        // (`NetworkClient.handleTimedOutRequests`), failing every request in
+        // flight on it; the sender retries them.
+        let timed_out: Vec<i32> = self
+            .connections
+            .iter()
+            .filter(|(_, q)| {
+                q.front()
+                    .and_then(|id| self.find_in_flight(*id))
+                    .is_some_and(|f| now >= f.deadline)
+            })
+            .map(|(b, _)| *b)
+            .collect();
+        for broker in timed_out {
+            let ids: Vec<u64> = self
+                .connections
+                .remove(&broker)
+                .map(Vec::from)
+                .unwrap_or_default();
+            self.early.retain(|r| !ids.contains(&r.request_id));
+            for id in ids {
+                if let Some(f) = self.take_in_flight(id) {
                     self.handle_result(f.batch, Err(KafkaError::RequestTimedOut), now);
-                } else {
-                    i += 1;
                 }
             }
+            self.events.push((
+                now,
+                format!("producer disconnected from broker {broker}: request.timeout.ms expired"),
+            ));
         }
         // delivery.timeout.ms for batches waiting in the accumulator.
         for p in 0..self.partitions {
@@ -688,17 +722,47 @@ impl Producer {
         self.maybe_end_transaction(cluster, coordinator, now);
     }
 
+    fn find_in_flight(&self, request_id: u64) -> Option<&InFlight> {
+        self.in_flight
+            .iter()
+            .flatten()
+            .find(|f| f.request_id == request_id)
+    }
+
+    fn take_in_flight(&mut self, request_id: u64) -> Option<InFlight> {
+        for list in &mut self.in_flight {
+            if let Some(i) = list.iter().position(|f| f.request_id == request_id) {
+                return Some(list.remove(i));
+            }
+        }
+        None
+    }
+
     fn handle_responses(&mut self, cluster: &mut ReplicatedCluster, now: Millis) {
-        for r in cluster.take_responses() {
-            let p = r.partition as usize;
-            let Some(list) = self.in_flight.get_mut(p) else {
-                continue;
-            };
-            if let Some(i) = list.iter().position(|f| f.request_id == r.request_id) {
-                let f = list.remove(i);
+        self.early.extend(cluster.take_responses());
+        loop {
+            let mut next: Option<(i32, usize)> = None;
+            for (broker, q) in &self.connections {
+                if let Some(head) = q.front() {
+                    if let Some(i) = self.early.iter().position(|r| r.request_id == *head) {
+                        next = Some((*broker, i));
+                        break;
+                    }
+                }
+            }
+            let Some((broker, i)) = next else { break };
+            let r = self.early.swap_remove(i);
+            if let Some(q) = self.connections.get_mut(&broker) {
+                q.pop_front();
+            }
+            if let Some(f) = self.take_in_flight(r.request_id) {
                 self.handle_result(f.batch, r.result, now);
             }
         }
+        // Responses to requests no longer in flight (their connection closed) are dropped.
+        let live: BTreeSet<u64> =
+            crate::sort::btree_set(self.connections.values().flatten().copied());
+        self.early.retain(|r| live.contains(&r.request_id));
     }
 
     fn send_ready(
@@ -775,6 +839,10 @@ impl Producer {
                     // acks=0: the callback fires once the request is written (offset −1).
                     self.finish(&b, SendStatus::Acknowledged);
                 } else {
+                    self.connections
+                        .entry(target)
+                        .or_default()
+                        .push_back(request_id);
                     self.in_flight[p].push(InFlight {
                         batch: b,
                         request_id,
