@@ -902,3 +902,85 @@ impl Producer {
         t
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(p: &[(&str, &str)]) -> Result<ProducerConfig, ProducerConfigError> {
+        ProducerConfig::from_properties(p.iter().copied())
+    }
+
+    #[test]
+    fn defaults_are_kafka_3_0() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.acks, Acks::All);
+        assert!(c.enable_idempotence);
+        assert_eq!(c.retries, i32::MAX);
+        assert_eq!(
+            (c.request_timeout_ms, c.delivery_timeout_ms),
+            (30_000, 120_000)
+        );
+        assert_eq!(c.max_in_flight, 5);
+    }
+
+    /// `postProcessAndValidateIdempotenceConfigs`: explicit idempotence plus a
+    /// conflict is a ConfigException; implicit idempotence is switched off.
+    #[test]
+    fn idempotence_conflicts_follow_kafka() {
+        let e = cfg(&[("enable.idempotence", "true"), ("acks", "1")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence."
+        );
+        let e = cfg(&[
+            ("enable.idempotence", "true"),
+            ("max.in.flight.requests.per.connection", "6"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer."
+        );
+        let e = cfg(&[("enable.idempotence", "true"), ("retries", "0")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Must set retries to non-zero when using the idempotent producer."
+        );
+        assert!(!cfg(&[("acks", "1")]).unwrap().enable_idempotence);
+        let e = cfg(&[("acks", "0"), ("transactional.id", "t")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Cannot set a transactional.id without also enabling idempotence."
+        );
+    }
+
+    #[test]
+    fn values_and_delivery_timeout() {
+        assert_eq!(
+            cfg(&[("acks", "2")]).unwrap_err().to_string(),
+            "Invalid value 2 for configuration acks: String must be one of: all, -1, 0, 1"
+        );
+        assert!(cfg(&[("retries", "-1")])
+            .unwrap_err()
+            .to_string()
+            .ends_with("Value must be at least 0"));
+        assert_eq!(
+            cfg(&[("delivery.timeout.ms", "1000")])
+                .unwrap_err()
+                .to_string(),
+            "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms"
+        );
+        // Implicit delivery timeout is raised to linger + request timeout.
+        assert_eq!(
+            cfg(&[("request.timeout.ms", "200000")])
+                .unwrap()
+                .delivery_timeout_ms,
+            200_000
+        );
+        assert!(matches!(
+            cfg(&[("acks ", "1")]),
+            Err(ProducerConfigError::UnknownConfig { .. })
+        ));
+    }
+}
