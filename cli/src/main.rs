@@ -6,7 +6,9 @@
 use clap::{Parser, Subcommand};
 
 mod assign;
+mod durability;
 mod partition;
+mod placement;
 mod plan;
 mod run;
 mod schema;
@@ -37,6 +39,10 @@ enum Command {
     Schema(schema::Args),
     /// Snapshot a real cluster (librdkafka) into kplay's versioned JSON.
     Snapshot(snapshot::Args),
+    /// Place a new topic's replicas (classic AdminUtils or KRaft StripedReplicaPlacer).
+    Placement(placement::Args),
+    /// Run a replication scenario and print the durability ledger.
+    Durability(durability::Args),
 }
 
 /// Writes command output to stdout. A closed pipe (`kplay … | head -1`)
@@ -61,6 +67,8 @@ fn main() {
         Command::Run(a) => run::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Snapshot(a) => snapshot::run(a),
+        Command::Placement(a) => placement::run(a),
+        Command::Durability(a) => durability::run(a),
     };
     if let Err(e) = result {
         // `eprintln!` would panic on a closed stderr; the status says it all.

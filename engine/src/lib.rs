@@ -51,6 +51,21 @@
 //!   risk, time to drain, a planner input) and importers for pasted
 //!   `kafka-topics`/`kafka-consumer-groups --describe` text and
 //!   `kafka-log-dirs --describe` JSON.
+//! * [`replication`] places replicas (classic `AdminUtils` and KRaft's
+//!   `StripedReplicaPlacer`, with Kafka's published vectors) and runs
+//!   replicated partitions on the simulated clock: leader and leader epoch,
+//!   ISR, every replica's log end offset, followers fetching, HW = min LEO
+//!   over the ISR, ISR shrink after `replica.lag.time.max.ms` and expand when
+//!   caught up, KIP-101 truncation, clean/unclean/preferred elections, and
+//!   the faults (kill, restart, controlled shutdown, stalled or slow
+//!   follower, network partition, lost produce responses).
+//! * [`producer`] is the client side: `acks`, `min.insync.replicas`
+//!   (`NOT_ENOUGH_REPLICAS`, `NOT_ENOUGH_REPLICAS_AFTER_APPEND`), retries and
+//!   timeouts, the idempotent producer (sequences, the broker's 5-batch
+//!   window) and transactions (fencing, markers, LSO, aborted index).
+//! * [`durability`] plays a scenario of faults and sends and keeps the
+//!   ledger: every sent record acknowledged (once, lost or duplicated) or
+//!   failed with a Kafka error, `sent = Σ fates`.
 //!
 //! ## Example
 //!
@@ -84,8 +99,12 @@
 //! ## What is simplified
 //!
 //! * Fetches return records, not whole batches.
-//! * Replication is instantaneous in the core log: the high watermark follows
-//!   the log end offset on every produce.
+//! * The single-log [`topic::Topic`] has no replicas: its high watermark
+//!   follows the log end offset on every produce. Replication, with a
+//!   high watermark that waits for the ISR, lives in [`replication`], whose
+//!   partitions hold one [`log::Log`] per replica; see `docs/durability.md`
+//!   for what that model simplifies (instant produce requests, an always
+//!   available controller and transaction coordinator, one topic).
 //! * `segment.bytes` accepts Kafka's pre-4.0 minimum (14 bytes), so a segment
 //!   can hold a handful of records for teaching.
 
@@ -94,6 +113,7 @@ pub mod cli_input;
 pub mod clock;
 pub mod cluster;
 pub mod config;
+pub mod durability;
 pub mod group;
 pub mod input;
 pub mod log;
@@ -101,7 +121,9 @@ pub mod mitigation;
 pub mod offsets;
 pub mod partitioner;
 pub mod planner;
+pub mod producer;
 pub mod record;
+pub mod replication;
 pub mod retention;
 pub mod rng;
 pub mod scenario;
