@@ -72,6 +72,9 @@ fn main() {
     };
     if let Err(e) = result {
         // `eprintln!` would panic on a closed stderr; the status says it all.
+        // Quoted input is cut to a short prefix and a huge message loses its
+        // middle, so a 10 MB bad value never floods stderr.
+        let e = kplay_engine::input::clip_message(&e);
         let _ =
             std::io::Write::write_all(&mut std::io::stderr(), format!("error: {e}\n").as_bytes());
         std::process::exit(2);

@@ -11,6 +11,7 @@ mod plan_json;
 mod scenario_query;
 mod topic_config;
 mod topic_name;
+mod untrusted_docs;
 
 /// Every target, in the order `kplay-fuzz all` runs them.
 pub static ALL: &[&dyn Target] = &[
@@ -26,6 +27,9 @@ pub static ALL: &[&dyn Target] = &[
     &app_query::AppQuery(app_query::Page::Offsets),
     &app_query::AppQuery(app_query::Page::Compaction),
     &app_query::AppQuery(app_query::Page::Planner),
+    &untrusted_docs::AvroSchema,
+    &untrusted_docs::SnapshotJson,
+    &untrusted_docs::PastedToolOutput,
 ];
 
 /// The input as text, as the CLI and the app would read it (invalid UTF-8
