@@ -22,12 +22,13 @@ pub fn start() {
 }
 
 /// The navigation areas, in menu order: (path, label, test id).
-pub const AREAS: [(&str, &str, &str); 6] = [
+pub const AREAS: [(&str, &str, &str); 7] = [
     ("/", "Topics", "nav-topics"),
     ("/partitioning", "Partitioning", "nav-partitioning"),
     ("/groups", "Consumer groups", "nav-groups"),
     ("/offsets", "Offsets & delivery", "nav-offsets"),
     ("/compaction", "Compaction & retention", "nav-compaction"),
+    ("/schemas", "Schemas", "nav-schemas"),
     ("/planner", "Planner", "nav-planner"),
 ];
 
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/groups") view=pages::groups::GroupsPage/>
                     <Route path=path!("/offsets") view=pages::offsets::OffsetsPage/>
                     <Route path=path!("/compaction") view=pages::compaction::CompactionPage/>
+                    <Route path=path!("/schemas") view=pages::schemas::SchemasPage/>
                     <Route path=path!("/planner") view=pages::planner::PlannerPage/>
                 </Routes>
             </main>

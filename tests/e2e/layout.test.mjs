@@ -14,6 +14,7 @@ const PAGES = [
   ["/groups?topic=orders&partitions=6", "Consumer groups", "groups"],
   ["/offsets?ops=step3", "Offsets & delivery", "offsets"],
   ["/compaction?ops=g:100/10@0,roll@0,clean@0", "Compaction & retention", "compaction"],
+  ["/schemas?preset=union-branch", "Schemas", "schemas"],
   ["/planner", "Capacity planner", "planner"],
 ];
 

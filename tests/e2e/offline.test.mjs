@@ -13,6 +13,7 @@ const AREAS = [
   ["/groups", "Consumer groups"],
   ["/offsets", "Offsets & delivery"],
   ["/compaction", "Compaction & retention"],
+  ["/schemas", "Schemas"],
   ["/planner", "Capacity planner"],
 ];
 

@@ -14,6 +14,7 @@ const AREAS = [
   ["nav-groups", "groups", "Consumer groups"],
   ["nav-offsets", "offsets", "Offsets & delivery"],
   ["nav-compaction", "compaction", "Compaction & retention"],
+  ["nav-schemas", "schemas", "Schemas"],
   ["nav-planner", "planner", "Capacity planner"],
 ];
 
@@ -43,6 +44,10 @@ const CHANGES = {
     await page.getByTestId("key").fill("k9");
     await page.getByTestId("produce").click();
     return /ops=p%3Ak9/;
+  },
+  schemas: async (page) => {
+    await page.getByTestId("preset-add-default").click();
+    return /preset=add-default/;
   },
   planner: async (page) => {
     await page.getByTestId("input-brokers").fill("5");

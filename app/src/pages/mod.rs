@@ -5,6 +5,7 @@ pub mod groups;
 pub mod offsets;
 pub mod partitioning;
 pub mod planner;
+pub mod schemas;
 pub mod topics;
 
 use leptos::prelude::*;

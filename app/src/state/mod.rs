@@ -5,4 +5,5 @@ pub mod groups;
 pub mod offsets;
 pub mod partitioning;
 pub mod planner;
+pub mod schemas;
 pub mod topics;
