@@ -219,18 +219,6 @@ impl Default for SchemaState {
     }
 }
 
-/// At most `max` characters of user input for a message, with the full
-/// length stated when cut (a 100 KB value never fills a banner).
-fn clip(s: &str, max: usize) -> String {
-    let n = s.chars().count();
-    if n <= max {
-        s.to_owned()
-    } else {
-        let head: String = s.chars().take(max).collect();
-        format!("{head}… ({n} characters)")
-    }
-}
-
 fn invalid_link(msg: impl std::fmt::Display) -> String {
     format!("This is an invalid share link: {msg}")
 }
@@ -246,7 +234,7 @@ pub fn validate_topic(name: &str) -> Result<(), String> {
     if name.len() > MAX_TOPIC_LEN {
         return Err(format!(
             "Topic name is illegal, it can't be longer than {MAX_TOPIC_LEN} characters, topic name: {}",
-            clip(name, 40)
+            kplay_engine::input::clip(name)
         ));
     }
     if !name
@@ -255,7 +243,7 @@ pub fn validate_topic(name: &str) -> Result<(), String> {
     {
         return Err(format!(
             "Topic name \"{}\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'",
-            clip(name, 40)
+            kplay_engine::input::clip(name)
         ));
     }
     Ok(())
@@ -307,10 +295,12 @@ impl SchemaState {
         }
         // A preset is the starting point; explicit parameters override it.
         let preset = match pairs.iter().find(|(k, _)| *k == "preset") {
-            Some(&(_, v)) => Some(
-                Self::preset(v)
-                    .ok_or_else(|| invalid_link(format!("there is no preset '{}'", clip(v, 40))))?,
-            ),
+            Some(&(_, v)) => Some(Self::preset(v).ok_or_else(|| {
+                invalid_link(format!(
+                    "there is no preset '{}'",
+                    kplay_engine::input::clip(v)
+                ))
+            })?),
             None => None,
         };
         let from_preset = preset.is_some();
@@ -360,7 +350,7 @@ impl SchemaState {
                         None => {
                             return Err(invalid_link(format!(
                                 "unknown parameter '{}' (versions are v1 … v{MAX_VERSIONS})",
-                                clip(name, 40)
+                                kplay_engine::input::clip(name)
                             )))
                         }
                     }
@@ -393,7 +383,7 @@ impl SchemaState {
                 _ => {
                     return Err(invalid_link(format!(
                         "writer='{}' is neither 'next' nor a registered version (1 … {})",
-                        clip(w, 20),
+                        kplay_engine::input::clip(w),
                         s.versions.len()
                     )))
                 }

@@ -10,7 +10,7 @@
 //! accepted links replay with the engine's invariants (the delivery ledger
 //! balances). For a refused link: a short message.
 
-use kplay_app::state::{compaction, groups, offsets, partitioning, planner};
+use kplay_app::state::{compaction, groups, offsets, partitioning, planner, schemas};
 use kplay_app::url::{last_wins, parse_query, query_string};
 use kplay_engine::scenario::TopicScenario;
 
@@ -25,6 +25,7 @@ pub(crate) enum Page {
     Offsets,
     Compaction,
     Planner,
+    Schemas,
 }
 
 pub(crate) struct AppQuery(pub(crate) Page);
@@ -58,6 +59,7 @@ impl Target for AppQuery {
             Page::Offsets => "app_offsets",
             Page::Compaction => "app_compaction",
             Page::Planner => "app_planner",
+            Page::Schemas => "app_schemas",
         }
     }
 
@@ -123,6 +125,18 @@ impl Target for AppQuery {
                 "brokers=",
                 "headroom_pct=",
                 "topic=",
+            ],
+            Page::Schemas => &[
+                "topic=",
+                "level=BACKWARD_TRANSITIVE",
+                "v1=",
+                "v2=",
+                "next=",
+                "writer=",
+                "preset=",
+                "%7B%22type%22%3A%22record%22%2C%22name%22%3A%22R%22%2C%22fields%22%3A%5B%5D%7D",
+                "%22int%22",
+                "%22long%22",
             ],
         }
     }
@@ -248,6 +262,25 @@ impl Target for AppQuery {
                             Ok("ok-replayed".into())
                         }
                     }
+                }
+            },
+            Page::Schemas => match schemas::SchemaState::from_query(as_str(&pairs)) {
+                Err(e) => refused(&e),
+                Ok(s) => {
+                    let back = schemas::SchemaState::from_query(as_str(&reread(&s.to_query())))
+                        .map_err(|e| format!("written link does not parse back: {e}"))?;
+                    if back != s {
+                        return Err(format!(
+                            "link round trip changed the state: {s:?} → {back:?}"
+                        ));
+                    }
+                    if let Err(e) = s.analyze() {
+                        check_error_len(
+                            "schemas analysis error",
+                            &kplay_engine::input::clip_message(&e),
+                        )?;
+                    }
+                    Ok("ok".into())
                 }
             },
             Page::Planner => {

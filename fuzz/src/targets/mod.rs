@@ -27,6 +27,7 @@ pub static ALL: &[&dyn Target] = &[
     &app_query::AppQuery(app_query::Page::Offsets),
     &app_query::AppQuery(app_query::Page::Compaction),
     &app_query::AppQuery(app_query::Page::Planner),
+    &app_query::AppQuery(app_query::Page::Schemas),
     &untrusted_docs::AvroSchema,
     &untrusted_docs::SnapshotJson,
     &untrusted_docs::PastedToolOutput,
