@@ -6,6 +6,7 @@ use crate::Target;
 
 mod app_query;
 mod assign_json;
+mod durability_json;
 mod partition_args;
 mod plan_json;
 mod scenario_query;
@@ -31,6 +32,7 @@ pub static ALL: &[&dyn Target] = &[
     &untrusted_docs::AvroSchema,
     &untrusted_docs::SnapshotJson,
     &untrusted_docs::PastedToolOutput,
+    &durability_json::DurabilityJson,
 ];
 
 /// The input as text, as the CLI and the app would read it (invalid UTF-8

@@ -20,6 +20,8 @@
 //! running until the producer has no unanswered send (at most
 //! `delivery.timeout.ms` later), so `sent = acknowledged + Σ failed`.
 
+pub mod json;
+
 use crate::clock::Millis;
 use crate::producer::transaction::TransactionCoordinator;
 use crate::producer::{Producer, ProducerConfig, ProducerConfigError, ProducerError, SendStatus};
