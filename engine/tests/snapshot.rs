@@ -492,3 +492,15 @@ fn pasted_text_is_recognised_and_merged() {
     assert_eq!(view.groups[0].group_id, "my-group");
     assert_eq!(s.taken_at_ms, 2);
 }
+
+#[test]
+fn an_unsupported_version_is_quoted_on_a_character_boundary() {
+    // Fuzz finding: a version string of multi-byte characters panicked
+    // (`String::truncate` inside a character) instead of being refused.
+    let text = format!("{{\"version\": \"{}\"}}", "é".repeat(100));
+    let e = kplay_engine::snapshot::Snapshot::from_json(&text)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("éé") && e.contains('…'), "{e}");
+}

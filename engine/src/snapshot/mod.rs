@@ -449,8 +449,9 @@ impl Snapshot {
             None => return Err(SnapshotError::Json("missing field `version`".into())),
             Some(v) if v.as_u64() == Some(u64::from(SNAPSHOT_VERSION)) => {}
             Some(v) => {
-                let mut found = v.to_string();
-                found.truncate(64);
+                // Quoted briefly, cut on a character boundary (a byte
+                // truncate panicked inside a multi-byte character).
+                let found = crate::input::clip(&v.to_string()).into_owned();
                 return Err(SnapshotError::UnsupportedVersion { found });
             }
         }
