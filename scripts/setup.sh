@@ -41,7 +41,19 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-# 5. npm dev dependencies of tests/: playwright-core (no browser download) and
+# 5. What the CLI's rdkafka dependency builds librdkafka with (its bundled
+#    source): a C compiler, make, pkg-config and zlib's headers. The machine
+#    image has them; install only if one is missing.
+if ! command -v cc >/dev/null || ! command -v make >/dev/null || ! command -v pkg-config >/dev/null \
+   || [ ! -f /usr/include/zlib.h ]; then
+  log "apt-get install build-essential pkg-config zlib1g-dev (for librdkafka)"
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq build-essential pkg-config zlib1g-dev >/dev/null
+fi
+
+# 6. npm dev dependencies of tests/: playwright-core (no browser download) and
 #    binaryen 132 (wasm-opt; Debian's binaryen 108 corrupts Rust 1.95 output).
 if [ ! -x tests/node_modules/.bin/wasm-opt ] || [ ! -d tests/node_modules/playwright-core ] \
    || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
